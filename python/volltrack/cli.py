@@ -1,0 +1,77 @@
+"""The ``volltrack`` command: one sub-command per stage.
+
+Each stage lives in its own module under :mod:`volltrack._cli` and provides ``add_arguments(parser)``
+and ``run(args) -> int``. Heavy imports happen inside ``run``, after the arguments are parsed, so
+``volltrack --help`` is instant. A :class:`~volltrack.VolltrackError` is printed as one line on
+stderr with exit status 2; nothing else is caught, so a real bug still shows its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from volltrack._errors import VolltrackError
+from volltrack._version import __version__
+
+__all__ = ["STAGES", "build_parser", "main"]
+
+#: stage name -> (one-line help, module under volltrack._cli or None when not implemented yet,
+#: the issue that tracks it when not implemented)
+STAGES: dict[str, tuple[str, str | None, int | None]] = {
+    "segment": ("segment a TZYX movie into cell labels (N2V, StarDist-3D, U-Net, fusion)", None, 4),
+    "measure": ("measure labels into the cell table cells.csv", None, 5),
+    "track": ("track cells.csv with BTrackmate into a TrackMate XML", None, 5),
+    "analyze": ("analyse a TrackMate XML: lineages, speed, MSD, boundary distance", None, 6),
+    "run": ("run the whole pipeline from a volltrack.toml file", None, 7),
+    "demo": ("generate a synthetic movie and run everything that exists on it", "demo", None),
+    "train": ("train the segmentation models on raw/ + labels/ folders", None, 4),
+    "evaluate": ("score segmentation or tracking against ground truth", None, 7),
+    "synth": ("write a synthetic membrane-labelled 3D+t movie with exact ground truth", "synth", None),
+}
+
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="volltrack",
+        description="Segment, track and analyse membrane-labelled cells in 3D time-lapse movies.",
+    )
+    parser.add_argument("--version", action="version", version=f"volltrack {__version__}")
+    sub = parser.add_subparsers(dest="stage", metavar="STAGE", title="stages")
+    for name, (help_text, module, _issue) in STAGES.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if module is not None:
+            importlib.import_module(f"volltrack._cli.{module}").add_arguments(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.stage is None:
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    _help, module, issue = STAGES[args.stage]
+    if module is None:
+        print(
+            f"volltrack {args.stage}: not implemented yet (planned in issue #{issue}); "
+            "nothing was done",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    try:
+        return int(importlib.import_module(f"volltrack._cli.{module}").run(args))
+    except VolltrackError as exc:
+        print(f"volltrack {args.stage}: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"volltrack {args.stage}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
