@@ -1,0 +1,59 @@
+"""The BTrackmate and ImageJ 1 jars: found in a checkout, and carried by a built wheel."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from volltrack._errors import VolltrackError
+from volltrack._jars import find_jars
+
+
+def test_find_jars_in_checkout():
+    jars = find_jars()
+    assert jars.btrackmate.name.startswith("btrackmate-")
+    assert jars.imagej1.name.startswith("ij-")
+    with zipfile.ZipFile(jars.imagej1) as zf:
+        assert "ij/ImagePlus.class" in zf.namelist()
+    with zipfile.ZipFile(jars.btrackmate) as zf:
+        names = zf.namelist()
+    assert "org/volltrack/btrackmate/model/Spot.class" in names
+    # third-party code is shaded under our namespace, never at its original package
+    assert not [n for n in names if n.startswith(("org/apache/commons/", "com/google/gson/"))]
+
+
+def test_env_var_pointing_to_a_folder_without_jars_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("VOLLTRACK_JARS", str(tmp_path))
+    with pytest.raises(VolltrackError, match=r"VOLLTRACK_JARS=.*btrackmate-\*\.jar"):
+        find_jars()
+
+
+@pytest.mark.slow
+def test_wheel_carries_the_jars_and_finds_them_without_a_checkout(tmp_path, repo_root):
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path / "dist"), str(repo_root)],
+        check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    (wheel,) = (tmp_path / "dist").glob("volltrack-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        zf.extractall(tmp_path / "site")
+    assert any(n.startswith("volltrack/jars/btrackmate-") and n.endswith(".jar") for n in names)
+    assert any(n.startswith("volltrack/jars/ij-") and n.endswith(".jar") for n in names)
+    assert "volltrack/py.typed" in names
+    # Import the unpacked wheel (not the checkout) and locate the jars inside it.
+    code = "from volltrack._jars import find_jars; j = find_jars(); print(j.btrackmate); print(j.imagej1)"
+    env = {"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(tmp_path / 'site')!r}); {code}"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=True,
+    ).stdout.split()  # fmt: skip
+    assert len(out) == 2
+    for p in out:
+        assert Path(p).is_relative_to(tmp_path / "site"), p
+        assert Path(p).is_file()
