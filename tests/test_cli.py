@@ -10,7 +10,9 @@ import pytest
 from volltrack import __version__
 from volltrack.cli import STAGES, main
 
-EXPECTED_STAGES = ["segment", "measure", "track", "analyze", "run", "demo", "train", "evaluate", "synth"]
+EXPECTED_STAGES = [
+    "segment", "measure", "track", "analyze", "run", "demo", "train", "evaluate", "synth",
+]  # fmt: skip
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -56,6 +58,6 @@ def test_console_script_is_installed():
 
     exe = shutil.which("volltrack", path=str(__import__("pathlib").Path(sys.executable).parent))
     if exe is None:
-        pytest.skip("volltrack console script not installed in this environment (not a make setup venv)")
+        pytest.skip("volltrack console script not installed beside this Python (not a make venv)")
     result = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and __version__ in result.stdout

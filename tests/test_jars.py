@@ -47,10 +47,14 @@ def test_wheel_carries_the_jars_and_finds_them_without_a_checkout(tmp_path, repo
     assert any(n.startswith("volltrack/jars/ij-") and n.endswith(".jar") for n in names)
     assert "volltrack/py.typed" in names
     # Import the unpacked wheel (not the checkout) and locate the jars inside it.
-    code = "from volltrack._jars import find_jars; j = find_jars(); print(j.btrackmate); print(j.imagej1)"
-    env = {"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"}
+    site = str(tmp_path / "site")
+    code = (
+        f"import sys; sys.path.insert(0, {site!r}); from volltrack._jars import find_jars; "
+        "j = find_jars(); print(j.btrackmate); print(j.imagej1)"
+    )
+    env = {"PATH": "/usr/bin:/bin"}
     out = subprocess.run(
-        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(tmp_path / 'site')!r}); {code}"],
+        [sys.executable, "-I", "-c", code],
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=True,
     ).stdout.split()  # fmt: skip
     assert len(out) == 2

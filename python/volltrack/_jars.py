@@ -6,7 +6,8 @@ Looked up in this order:
 2. ``volltrack/jars/`` inside the installed package — a wheel built with ``make wheel`` carries
    ``btrackmate-<version>.jar`` and ``ij-<version>.jar`` there as package data, and ``make setup``
    copies them there in a checkout;
-3. the Maven build folder of a checkout, ``java/btrackmate/target/`` (jar) and ``target/lib/`` (ImageJ 1).
+3. the Maven build folder of a checkout, ``java/btrackmate/target/`` (jar) and
+   ``target/lib/`` (ImageJ 1).
 """
 
 from __future__ import annotations
