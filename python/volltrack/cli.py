@@ -1,9 +1,10 @@
 """The ``volltrack`` command: one sub-command per stage.
 
-Each stage lives in its own module under :mod:`volltrack._cli` and provides ``add_arguments(parser)``
-and ``run(args) -> int``. Heavy imports happen inside ``run``, after the arguments are parsed, so
-``volltrack --help`` is instant. A :class:`~volltrack.VolltrackError` is printed as one line on
-stderr with exit status 2; nothing else is caught, so a real bug still shows its traceback.
+Each stage lives in its own module under :mod:`volltrack._cli` and provides
+``add_arguments(parser)`` and ``run(args) -> int``. Heavy imports happen inside ``run``, after the
+arguments are parsed, so ``volltrack --help`` is instant. A :class:`~volltrack.VolltrackError` is
+printed as one line on stderr with exit status 2; nothing else is caught, so a real bug still shows
+its traceback.
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ STAGES: dict[str, tuple[str, str | None, int | None]] = {
     "demo": ("generate a synthetic movie and run everything that exists on it", "demo", None),
     "train": ("train the segmentation models on raw/ + labels/ folders", None, 4),
     "evaluate": ("score segmentation or tracking against ground truth", None, 7),
-    "synth": ("write a synthetic membrane-labelled 3D+t movie with exact ground truth", "synth", None),
+    "synth": (
+        "write a synthetic membrane-labelled 3D+t movie with exact ground truth",
+        "synth",
+        None,
+    ),
 }
 
 EXIT_BAD_INPUT = 2

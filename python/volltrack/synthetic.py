@@ -24,8 +24,12 @@ Examples
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -37,11 +41,14 @@ from scipy.spatial import cKDTree
 from volltrack._errors import InputError
 
 __all__ = [
+    "LAYOUT",
     "PRESETS",
     "SyntheticMovie",
     "SyntheticSettings",
     "generate_movie",
+    "movie_summary",
     "preset_settings",
+    "write_movie",
 ]
 
 Triple = tuple[float, float, float]
@@ -61,9 +68,7 @@ class SyntheticSettings(BaseModel):
     )
     n_frames: int = Field(10, ge=1, le=2000, description="number of time points")
     n_cells: int = Field(30, ge=1, le=5000, description="number of cells in the first frame")
-    voxel_size: Triple = Field(
-        (2.0, 0.5, 0.5), description="voxel size (z, y, x) in µm; each > 0"
-    )
+    voxel_size: Triple = Field((2.0, 0.5, 0.5), description="voxel size (z, y, x) in µm; each > 0")
     time_interval: float = Field(60.0, gt=0, description="time between frames in s")
     n_divisions: int = Field(
         3,
@@ -312,7 +317,7 @@ class _FourierField:
 
     def __call__(self, pts: np.ndarray) -> np.ndarray:
         out = np.zeros((pts.shape[0], self.phase.shape[1]))
-        for k, phase in zip(self.k, self.phase):
+        for k, phase in zip(self.k, self.phase, strict=True):
             out += np.cos((pts @ k)[:, None] + phase[None, :])
         return np.clip(out * self.scale, -1.0, 1.0)
 
@@ -353,7 +358,9 @@ class _Simulator:
         self.tissue_field = _FourierField(self.rng_fields, 1, wavelength=1.2 * mean_semi)
         r0 = self._radius(s.n_cells, 0)
         self.warp_field = _FourierField(self.rng_fields, 3, wavelength=2.5 * r0)
-        self.illum_field = _FourierField(self.rng_fields, 1, wavelength=2.0 * float(self.extent.max()))
+        self.illum_field = _FourierField(
+            self.rng_fields, 1, wavelength=2.0 * float(self.extent.max())
+        )
         self.illumination = np.clip(
             1.0 + s.illumination_amplitude * self.illum_field(self.pts)[:, 0], 0.05, None
         ).reshape(self.shape)
@@ -525,14 +532,16 @@ class _Simulator:
         """Paint a ball around each seed in ``pos`` (used only for cells left too small)."""
         out = lab.copy()
         rad_vox = np.ceil(radius / self.vs).astype(int)
-        for p, cid in zip(pos, ids):
+        for p, cid in zip(pos, ids, strict=True):
             centre = np.round(p / self.vs).astype(int)
             lo = np.maximum(centre - rad_vox, 0)
             hi = np.minimum(centre + rad_vox + 1, self.shape)
             if np.any(hi <= lo):
                 continue
-            sl = tuple(slice(a, b) for a, b in zip(lo, hi))
-            zz, yy, xx = np.meshgrid(*[np.arange(a, b) for a, b in zip(lo, hi)], indexing="ij")
+            sl = tuple(slice(a, b) for a, b in zip(lo, hi, strict=True))
+            zz, yy, xx = np.meshgrid(
+                *[np.arange(a, b) for a, b in zip(lo, hi, strict=True)], indexing="ij"
+            )
             d2 = (
                 ((zz * self.vs[0] - p[0]) ** 2)
                 + ((yy * self.vs[1] - p[1]) ** 2)
@@ -595,10 +604,7 @@ class _Simulator:
         if np.any(sigma > 0):
             density = ndimage.gaussian_filter(density, sigma=sigma, mode="nearest")
         expected = s.background + s.signal * self.illumination * density
-        if s.poisson_noise:
-            counts = rng.poisson(expected).astype(np.float64)
-        else:
-            counts = expected
+        counts = rng.poisson(expected).astype(np.float64) if s.poisson_noise else expected
         img = counts * s.gain
         if s.read_noise > 0:
             img = img + rng.normal(0.0, s.read_noise, size=img.shape)
@@ -607,7 +613,11 @@ class _Simulator:
         return img.astype(np.float32)
 
     def _render_nuclei(
-        self, lab: np.ndarray, pos: np.ndarray, ids: np.ndarray, radius: float,
+        self,
+        lab: np.ndarray,
+        pos: np.ndarray,
+        ids: np.ndarray,
+        radius: float,
         rng: np.random.Generator,
     ) -> np.ndarray:
         lookup = np.zeros(int(ids.max(initial=0)) + 1, dtype=np.int64)
@@ -675,7 +685,7 @@ class _Simulator:
             raw[t] = self._render_raw(lab, mask, self.rng_noise)
             if nuclei is not None:
                 nuclei[t] = self._render_nuclei(lab, pos, ids, radius, self.rng_nuclei_noise)
-            rows.extend((t, int(c), *map(float, p)) for c, p in zip(ids, pos))
+            rows.extend((t, int(c), *map(float, p)) for c, p in zip(ids, pos, strict=True))
             if progress is not None:
                 progress(t + 1, T)
         for cid in ids:
@@ -774,7 +784,7 @@ class _Simulator:
 
     def _drop_empty(self, t, empty, undo, pos, rel, target, ids, born):
         restore = []
-        drop = set(int(c) for c in empty)
+        drop = {int(c) for c in empty}
         for cid in empty.tolist():
             cell = self.cells[cid]
             if cid in undo:  # a daughter got no voxel: the division does not happen
@@ -843,18 +853,46 @@ class _Simulator:
             track_rows.append((seg_label[(cid, k)], a, b, parent, cid, kind))
         tracks = pd.DataFrame(
             track_rows, columns=["label", "start", "end", "parent", "cell_id", "parent_kind"]
-        ).astype({"label": "int64", "start": "int64", "end": "int64", "parent": "int64",
-                  "cell_id": "int64"})
+        ).astype(
+            {
+                "label": "int64",
+                "start": "int64",
+                "end": "int64",
+                "parent": "int64",
+                "cell_id": "int64",
+            }
+        )
         lineage = pd.DataFrame(
             [
-                (c.cell_id, c.start, c.end, c.parent, c.start_reason, c.end_reason,
-                 len(missed[c.cell_id]))
+                (
+                    c.cell_id,
+                    c.start,
+                    c.end,
+                    c.parent,
+                    c.start_reason,
+                    c.end_reason,
+                    len(missed[c.cell_id]),
+                )
                 for c in cells
             ],
-            columns=["cell_id", "start", "end", "parent_cell_id", "start_reason", "end_reason",
-                     "n_missed"],
-        ).astype({"cell_id": "int64", "start": "int64", "end": "int64",
-                  "parent_cell_id": "int64", "n_missed": "int64"})
+            columns=[
+                "cell_id",
+                "start",
+                "end",
+                "parent_cell_id",
+                "start_reason",
+                "end_reason",
+                "n_missed",
+            ],
+        ).astype(
+            {
+                "cell_id": "int64",
+                "start": "int64",
+                "end": "int64",
+                "parent_cell_id": "int64",
+                "n_missed": "int64",
+            }
+        )
         # labels: true ids -> CTC labels per frame, 0 for missed detections
         T = s.n_frames
         max_id = max((c.cell_id for c in cells), default=0)
@@ -878,22 +916,48 @@ class _Simulator:
             labels[t] = lut[true_ids[t]]
             flat = true_ids[t].ravel()
             counts = np.bincount(flat, minlength=max_id + 1)
-            sums = [np.bincount(flat, weights=self.pts[:, a], minlength=max_id + 1)
-                    for a in range(3)]
-            for tt, cid, z, y, x in (r for r in rows if r[0] == t):
+            sums = [
+                np.bincount(flat, weights=self.pts[:, a], minlength=max_id + 1) for a in range(3)
+            ]
+            for _tt, cid, z, y, x in (r for r in rows if r[0] == t):
                 n = int(counts[cid])
                 cen = [sums[a][cid] / n if n else np.nan for a in range(3)]
                 lab = frame_label.get((t, cid), 0)
                 cell_rows.append((t, cid, lab, lab > 0, z, y, x, *cen, n, n * vol))
         cells_df = pd.DataFrame(
             cell_rows,
-            columns=["frame", "cell_id", "label", "detected", "seed_z", "seed_y", "seed_x",
-                     "centroid_z", "centroid_y", "centroid_x", "n_voxels", "volume_um3"],
-        ).astype({"frame": "int64", "cell_id": "int64", "label": "int64", "detected": bool,
-                  "n_voxels": "int64"})
+            columns=[
+                "frame",
+                "cell_id",
+                "label",
+                "detected",
+                "seed_z",
+                "seed_y",
+                "seed_x",
+                "centroid_z",
+                "centroid_y",
+                "centroid_x",
+                "n_voxels",
+                "volume_um3",
+            ],
+        ).astype(
+            {
+                "frame": "int64",
+                "cell_id": "int64",
+                "label": "int64",
+                "detected": bool,
+                "n_voxels": "int64",
+            }
+        )
         return SyntheticMovie(
-            raw=raw, nuclei=nuclei, labels=labels, tissue_mask=tissue, tracks=tracks,
-            lineage=lineage, cells=cells_df, settings=s,
+            raw=raw,
+            nuclei=nuclei,
+            labels=labels,
+            tissue_mask=tissue,
+            tracks=tracks,
+            lineage=lineage,
+            cells=cells_df,
+            settings=s,
         )
 
 
@@ -934,7 +998,184 @@ def generate_movie(
     if settings is None:
         settings = SyntheticSettings()
     if not isinstance(settings, SyntheticSettings):
-        raise InputError(
-            f"settings must be a SyntheticSettings, got {type(settings).__name__}"
-        )
+        raise InputError(f"settings must be a SyntheticSettings, got {type(settings).__name__}")
     return _Simulator(settings).run(progress)
+
+
+#: Files and folders :func:`write_movie` writes inside its output folder.
+LAYOUT: dict[str, str] = {
+    "raw.tif": "membrane channel, TZYX ImageJ hyperstack (calibrated: µm, s)",
+    "nuclei.tif": "nuclear channel, TZYX ImageJ hyperstack (only with nuclei=True)",
+    "labels.tif": "ground-truth labels (CTC track labels), TZYX uint16 ImageJ hyperstack",
+    "tissue_mask.tif": "tissue mask, TZYX uint8 (255 inside) ImageJ hyperstack",
+    "gt_tracks.csv": "CTC tracks: label,start,end,parent,cell_id,parent_kind",
+    "gt_lineage.csv": "true cells: cell_id,start,end,parent_cell_id,start_reason,end_reason,...",
+    "gt_cells.csv": "one row per true cell per frame (seed, centroid in µm, volume, detected)",
+    "01/": "CTC raw: t000.tif … one ZYX membrane TIFF per frame",
+    "01_GT/TRA/": "CTC tracking ground truth: man_track.txt, man_track000.tif …",
+    "01_GT/SEG/": "CTC segmentation ground truth: man_seg000.tif … (every frame)",
+    "params.json": "settings, versions and a summary; written last",
+}
+
+
+def movie_summary(movie: SyntheticMovie) -> dict[str, object]:
+    """Counts that describe a movie's ground truth.
+
+    Returns
+    -------
+    dict
+        ``n_frames``, ``cells_per_frame`` (true cells, missed detections included),
+        ``labels_per_frame`` (cells in the GT labels), ``n_cells_total`` (true identities),
+        ``n_ctc_tracks``, ``n_divisions``, ``n_entered``, ``n_left``, ``n_missed_detections``.
+    """
+    lin = movie.lineage
+    per_frame = (
+        movie.cells.groupby("frame").size().reindex(range(movie.settings.n_frames), fill_value=0)
+    )
+    detected = (
+        movie.cells[movie.cells["detected"]]
+        .groupby("frame")
+        .size()
+        .reindex(range(movie.settings.n_frames), fill_value=0)
+    )
+    return {
+        "n_frames": int(movie.settings.n_frames),
+        "cells_per_frame": [int(v) for v in per_frame],
+        "labels_per_frame": [int(v) for v in detected],
+        "n_cells_total": len(lin),
+        "n_ctc_tracks": len(movie.tracks),
+        "n_divisions": int((lin["end_reason"] == "division").sum()),
+        "n_entered": int((lin["start_reason"] == "entered").sum()),
+        "n_left": int(lin["end_reason"].isin(["left_tissue", "left_image"]).sum()),
+        "n_missed_detections": int(lin["n_missed"].sum()),
+    }
+
+
+def _versions() -> dict[str, str]:
+    import scipy
+    import skimage
+    import tifffile
+
+    from volltrack._version import __version__
+
+    return {
+        "volltrack": __version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "scikit-image": skimage.__version__,
+        "tifffile": tifffile.__version__,
+        "pandas": pd.__version__,
+    }
+
+
+def write_movie(
+    movie: SyntheticMovie,
+    folder: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+) -> dict[str, Path]:
+    """Write a synthetic movie and its ground truth into a folder (layout in :data:`LAYOUT`).
+
+    Parameters
+    ----------
+    movie : SyntheticMovie
+        The movie from :func:`generate_movie`.
+    folder : path-like
+        Output folder; created if missing. It must be empty unless ``overwrite`` is set.
+    overwrite : bool
+        Replace the files of an earlier movie in a non-empty folder. Only the names of the
+        layout are touched; frame files of an earlier, longer movie are removed.
+
+    Returns
+    -------
+    dict
+        File or folder name (as in :data:`LAYOUT`) -> path written.
+
+    Raises
+    ------
+    InputError
+        If the folder is not empty and ``overwrite`` is not set, or is a file.
+    """
+    from volltrack.io import (
+        write_ctc_ground_truth,
+        write_imagej_tzyx,
+        write_text_atomic,
+    )
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder}: exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not overwrite:
+        raise InputError(f"{folder}: folder is not empty (use overwrite to replace its movie)")
+    folder.mkdir(parents=True, exist_ok=True)
+    if overwrite:
+        _remove_layout(folder)
+    s = movie.settings
+    vs, dt = s.voxel_size, s.time_interval
+    out: dict[str, Path] = {}
+    out["raw.tif"] = write_imagej_tzyx(folder / "raw.tif", movie.raw, vs, dt)
+    if movie.nuclei is not None:
+        out["nuclei.tif"] = write_imagej_tzyx(folder / "nuclei.tif", movie.nuclei, vs, dt)
+    out["labels.tif"] = write_imagej_tzyx(folder / "labels.tif", movie.labels, vs, dt)
+    out["tissue_mask.tif"] = write_imagej_tzyx(
+        folder / "tissue_mask.tif", movie.tissue_mask, vs, dt
+    )
+    for name, table in (
+        ("gt_tracks.csv", movie.tracks),
+        ("gt_lineage.csv", movie.lineage),
+        ("gt_cells.csv", movie.cells),
+    ):
+        out[name] = write_text_atomic(folder / name, table.to_csv(index=False))
+    out["01/"] = _write_ctc_raw(folder / "01", movie.raw)
+    write_ctc_ground_truth(folder / "01_GT", movie.labels, movie.tracks)
+    out["01_GT/TRA/"] = folder / "01_GT" / "TRA"
+    out["01_GT/SEG/"] = folder / "01_GT" / "SEG"
+    params = {
+        "generator": "volltrack.synthetic.generate_movie",
+        "settings": s.model_dump(mode="json"),
+        "versions": _versions(),
+        "layout": {k: v for k, v in LAYOUT.items() if k in out or k == "params.json"},
+        "summary": movie_summary(movie),
+    }
+    out["params.json"] = write_text_atomic(
+        folder / "params.json", json.dumps(params, indent=2) + "\n"
+    )
+    return out
+
+
+def _write_ctc_raw(folder: Path, raw: np.ndarray) -> Path:
+    import tifffile
+
+    from volltrack.io import atomic_path, ctc_frame_digits
+
+    folder.mkdir(parents=True, exist_ok=True)
+    digits = ctc_frame_digits(raw.shape[0])
+    for t in range(raw.shape[0]):
+        with atomic_path(folder / f"t{t:0{digits}d}.tif") as tmp:
+            tifffile.imwrite(tmp, raw[t])
+    return folder
+
+
+def _remove_layout(folder: Path) -> None:
+    for name in (
+        "params.json",
+        "raw.tif",
+        "nuclei.tif",
+        "labels.tif",
+        "tissue_mask.tif",
+        "gt_tracks.csv",
+        "gt_lineage.csv",
+        "gt_cells.csv",
+    ):
+        (folder / name).unlink(missing_ok=True)
+    patterns = {
+        folder / "01": r"t\d{3,4}\.tif",
+        folder / "01_GT" / "TRA": r"man_track(\d{3,4}\.tif|\.txt)",
+        folder / "01_GT" / "SEG": r"man_seg\d{3,4}\.tif",
+    }
+
+    for sub, pattern in patterns.items():
+        if sub.is_dir():
+            for f in sub.iterdir():
+                if f.is_file() and re.fullmatch(pattern, f.name):
+                    f.unlink()
