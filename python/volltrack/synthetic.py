@@ -1152,7 +1152,7 @@ def _write_ctc_raw(folder: Path, raw: np.ndarray) -> Path:
     digits = ctc_frame_digits(raw.shape[0])
     for t in range(raw.shape[0]):
         with atomic_path(folder / f"t{t:0{digits}d}.tif") as tmp:
-            tifffile.imwrite(tmp, raw[t])
+            tifffile.imwrite(tmp, raw[t], photometric="minisblack")
     return folder
 
 

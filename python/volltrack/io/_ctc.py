@@ -208,13 +208,13 @@ def write_ctc_ground_truth(
         frame = labels[t].astype(np.uint16)
         path = tra / f"man_track{t:0{digits}d}.tif"
         with atomic_path(path) as tmp:
-            tifffile.imwrite(tmp, frame)
+            tifffile.imwrite(tmp, frame, photometric="minisblack")
         written["TRA"].append(path)
         if t in seg_list:
             seg.mkdir(parents=True, exist_ok=True)
             path = seg / f"man_seg{t:0{digits}d}.tif"
             with atomic_path(path) as tmp:
-                tifffile.imwrite(tmp, frame)
+                tifffile.imwrite(tmp, frame, photometric="minisblack")
             written["SEG"].append(path)
     return written
 

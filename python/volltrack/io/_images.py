@@ -25,7 +25,9 @@ class ImageData:
     data : ndarray
         The pixels, axes as in ``axes``.
     axes : str
-        Axis letters of ``data`` as tifffile reports them, e.g. ``"TZYX"``.
+        Axis letters of ``data``, e.g. ``"TZYX"``. For an ImageJ file the T, Z, Y and X axes are
+        kept even when they have length 1 (C and S only when longer); other files as tifffile
+        reports them.
     voxel_size : tuple of float, or None
         (z, y, x) size of a voxel in ``unit``; None when the file does not say.
     time_interval : float or None
@@ -158,6 +160,17 @@ def read_image(path: str | os.PathLike[str]) -> ImageData:
             data = series.asarray()
             axes = series.axes
             ij = tif.imagej_metadata or {}
+            if tif.is_imagej:
+                # keep ImageJ's T and Z axes even when they have one element
+                full_axes = series.get_axes(False)
+                full_shape = series.get_shape(False)
+                keep = [
+                    (a, n)
+                    for a, n in zip(full_axes, full_shape, strict=True)
+                    if a in "TZYX" or n > 1
+                ]
+                axes = "".join(a for a, _ in keep)
+                data = data.reshape([n for _, n in keep])
             page = tif.pages.first
             tags = page.tags
             voxel_size = None
