@@ -667,18 +667,19 @@ class _Simulator:
                     pos = self._confine(pos, t, radius)
                 pos = self._relax(pos, t, radius, n_iter=10)
                 rel = rel + 0.3 * (target - rel)
-                gone = ~self._in_image(pos)
-                for cid in ids[gone]:
-                    self._end(int(cid), t - 1, "left_image")
-                pos, rel, target, ids, born = (a[~gone] for a in (pos, rel, target, ids, born))
+                # cells whose seed left the image end (a newborn one never existed)
+                while np.any(gone := ~self._in_image(pos)):
+                    pos, rel, target, ids, born = self._drop(
+                        t, ids[gone], undo, pos, rel, target, ids, born, "left_image"
+                    )
             mask = self._tissue_mask(t)
             # render; drop cells that got no voxel (undo a division whose daughter got none)
             while True:
                 lab, empty = self._render_labels(pos, rel, ids, radius, mask, t)
                 if empty.size == 0:
                     break
-                pos, rel, target, ids, born = self._drop_empty(
-                    t, empty, undo, pos, rel, target, ids, born
+                pos, rel, target, ids, born = self._drop(
+                    t, empty, undo, pos, rel, target, ids, born, "squeezed_out"
                 )
             true_ids[t] = lab
             tissue[t] = mask
@@ -782,22 +783,26 @@ class _Simulator:
             born = np.append(born, t)
         return pos, rel, target, ids, born, undo
 
-    def _drop_empty(self, t, empty, undo, pos, rel, target, ids, born):
+    def _drop(self, t, gone, undo, pos, rel, target, ids, born, reason):
+        """Take cells out at frame ``t``: old cells end at ``t - 1`` with ``reason``; a cell
+        born at ``t`` never existed, and a division whose daughter goes does not happen."""
         restore = []
-        drop = {int(c) for c in empty}
-        for cid in empty.tolist():
+        drop = {int(c) for c in gone}
+        for cid in gone.tolist():
+            if cid not in self.cells:  # the sibling of a daughter handled just before
+                continue
             cell = self.cells[cid]
-            if cid in undo:  # a daughter got no voxel: the division does not happen
+            if cid in undo:  # a newborn daughter goes: the division does not happen
                 mid, mpos, mrel, mtarget, mborn, pair = undo[cid]
                 drop.update(pair)
                 if mid not in [r[0] for r in restore]:
                     restore.append((mid, mpos, mrel, mtarget, mborn))
                 for d in pair:
                     self.cells.pop(d, None)
-            elif cell.start == t:  # an entering cell that got no voxel never existed
+            elif cell.start == t:  # an entering cell that goes at once never existed
                 self.cells.pop(cid, None)
             else:
-                self._end(cid, t - 1, "squeezed_out")
+                self._end(cid, t - 1, reason)
         keep = ~np.isin(ids, list(drop))
         pos, rel, target, ids, born = (a[keep] for a in (pos, rel, target, ids, born))
         for mid, mpos, mrel, mtarget, mborn in restore:
