@@ -409,21 +409,39 @@ class _Simulator:
             lo = margin - self.vs / 2.0
             hi = self.extent - self.vs / 2.0 - margin
             return np.clip(pos, lo, hi)
-        conf = self._confine_semi(t, radius)
-        c = self._centre(t)
-        q = (pos - c) / conf
-        norm = np.linalg.norm(q, axis=1)
-        out = norm > 1.0
+        c, qhat, norm, allowed = self._surface(pos, t, radius)
+        out = norm > allowed
         if np.any(out):
+            semi = self.semi0 * self._scale(t)
             pos = pos.copy()
-            pos[out] = c + (q[out] / norm[out, None]) * 0.999 * conf
+            pos[out] = c + semi * qhat[out] * (0.999 * allowed[out])[:, None]
         return pos
+
+    def _surface(
+        self, pos: np.ndarray, t: int, radius: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Centre, direction and ellipsoidal norm of ``pos``, and the largest norm a seed may
+        have there: the local tissue surface less a margin of 0.6 cell radii."""
+        semi = self.semi0 * self._scale(t)
+        c = self._centre(t)
+        q = (pos - c) / semi
+        norm = np.linalg.norm(q, axis=1)
+        qhat = q / np.maximum(norm, 1e-12)[:, None]
+        qhat[norm < 1e-12] = (1.0, 0.0, 0.0)
+        phys = np.linalg.norm(semi * qhat, axis=1)
+        surface = np.ones(len(pos))
+        if self.s.tissue_shape == "irregular" and self.s.tissue_roughness > 0 and len(pos):
+            local = pos - t * np.asarray(self.s.drift)
+            surface = 1.0 + self.s.tissue_roughness * self.tissue_field(local)[:, 0]
+        allowed = np.maximum(surface - 0.6 * radius / phys, 0.25)
+        return c, qhat, norm, allowed
 
     def _boundary_norm(self, pos: np.ndarray, t: int, radius: float) -> np.ndarray:
         if self.s.tissue_shape == "full":
             q = (pos - self.extent / 2.0) / (self.extent / 2.0)
             return np.max(np.abs(q), axis=1)
-        return np.linalg.norm((pos - self._centre(t)) / self._confine_semi(t, radius), axis=1)
+        _, _, norm, allowed = self._surface(pos, t, radius)
+        return norm / allowed
 
     def _sample_in_tissue(self, n: int, t: int, radius: float, shell: float = 0.0) -> np.ndarray:
         """Uniform points in the confinement region (``shell`` > 0: only its outer shell)."""
@@ -449,7 +467,7 @@ class _Simulator:
     def _relax(
         self, pos: np.ndarray, t: int, radius: float, n_iter: int, in_tissue: bool = True
     ) -> np.ndarray:
-        dmin = 1.2 * radius
+        dmin = 1.65 * radius
         strength = self.s.repulsion
         for _ in range(n_iter):
             if strength > 0 and len(pos) > 1:
@@ -833,14 +851,12 @@ class _Simulator:
         # CTC segments
         segments = []  # (start, end, cell_id, index within cell)
         for c in cells:
-            edges = [c.start, *[g for gap in missed[c.cell_id] for g in (gap, gap)], c.end]
             bounds = []
             a = c.start
             for gap in missed[c.cell_id]:
                 bounds.append((a, gap - 1))
                 a = gap + 1
             bounds.append((a, c.end))
-            del edges
             for k, (a, b) in enumerate(bounds):
                 segments.append((a, b, c.cell_id, k))
         segments.sort(key=lambda x: (x[0], x[2], x[3]))
@@ -996,9 +1012,13 @@ def generate_movie(
     -----
     A cell is the set of tissue voxels ``x`` minimising ``|x + w(x) - s_i|² - r_i²`` over the
     seeds ``s_i`` (a power diagram in µm; ``w`` is a smooth warp of amplitude
-    ``cell_roughness``). Seeds stay at least 1.2 mean radii apart where the repulsion allows, so
-    every cell contains its seed; a cell left with no voxel is taken out (``squeezed_out``), and
-    a division whose daughter would get no voxel does not happen.
+    ``cell_roughness``). Seeds are pushed at least 1.65 mean radii apart (as far as the
+    repulsion allows) and kept 0.6 radii inside the tissue surface, so every cell normally
+    contains its seed. A cell left with fewer than 8 voxels gets a small ball around its seed;
+    a cell left with none is taken out (``squeezed_out``), a cell born in that frame never
+    existed, and a division whose daughter would get no voxel (or leave the image at birth)
+    does not happen. Each frame is rendered from the true cells; missed detections are only
+    removed from ``labels`` afterwards, so ``raw`` still shows them.
     """
     if settings is None:
         settings = SyntheticSettings()
