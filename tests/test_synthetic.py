@@ -508,3 +508,14 @@ def test_cli_demo_runs_checks_and_names_missing_stages(tmp_path, capsys):
     assert (out / "01_GT" / "TRA" / "man_track.txt").is_file()
     code, _, err = _run_cli(["demo", str(out), "--preset", "small", "--quiet"], capsys)
     assert code == 2 and "not empty" in err
+
+
+@pytest.mark.slow
+def test_demo_preset_movie():
+    movie = generate_movie(preset_settings("demo"))
+    summary = movie_summary(movie)
+    assert summary["cells_per_frame"][0] == 100 and summary["n_frames"] == 15
+    assert summary["n_divisions"] == PRESETS["demo"]["n_divisions"]
+    assert summary["n_entered"] + summary["n_left"] > 0
+    assert validate_ctc(movie.labels, movie.tracks) == []
+    assert np.all(movie.tissue_mask[movie.labels > 0])
