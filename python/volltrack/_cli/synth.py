@@ -1,0 +1,181 @@
+"""``volltrack synth OUT_DIR``: write a synthetic movie with exact ground truth."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from volltrack._errors import InputError
+
+__all__ = ["add_arguments", "run"]
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
+    return value
+
+
+def _nonneg_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
+    return value
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``volltrack synth``."""
+    parser.add_argument("out_dir", metavar="OUT_DIR", help="output folder (must be empty)")
+    parser.add_argument(
+        "--preset", choices=["small", "demo"], default="small", help="settings to start from"
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="JSON or TOML file of SyntheticSettings fields (a [synthetic] table in TOML); "
+        "options given on the command line win",
+    )
+    parser.add_argument("--frames", type=_positive_int, metavar="N", help="number of frames")
+    parser.add_argument("--cells", type=_positive_int, metavar="N", help="cells in frame 0")
+    parser.add_argument("--divisions", type=_nonneg_int, metavar="N", help="division events")
+    parser.add_argument("--seed", type=_nonneg_int, metavar="S", help="random seed")
+    parser.add_argument(
+        "--shape", type=_positive_int, nargs=3, metavar=("Z", "Y", "X"), help="image shape"
+    )
+    parser.add_argument(
+        "--voxel-size", type=_float, nargs=3, metavar=("Z", "Y", "X"), help="voxel size in µm"
+    )
+    parser.add_argument("--time-interval", type=_float, metavar="S", help="seconds per frame")
+    parser.add_argument("--enter-rate", type=_float, metavar="R", help="cells entering/frame")
+    parser.add_argument("--leave-rate", type=_float, metavar="R", help="cells leaving/frame")
+    parser.add_argument(
+        "--missed", type=_float, metavar="P", help="missed-detection probability per cell-frame"
+    )
+    parser.add_argument("--tissue", choices=["ellipsoid", "irregular", "full"], help="tissue shape")
+    parser.add_argument("--dtype", choices=["uint16", "float32"], help="raw pixel type")
+    parser.add_argument("--nuclei", action="store_true", help="also write a nuclear channel")
+    parser.add_argument(
+        "--no-noise", action="store_true", help="no Poisson or read noise (expected intensities)"
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace the movie in a non-empty OUT_DIR"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+
+_OPTION_FIELDS = {
+    "frames": "n_frames",
+    "cells": "n_cells",
+    "divisions": "n_divisions",
+    "seed": "seed",
+    "shape": "shape",
+    "voxel_size": "voxel_size",
+    "time_interval": "time_interval",
+    "enter_rate": "enter_rate",
+    "leave_rate": "leave_rate",
+    "missed": "missed_detection_prob",
+    "tissue": "tissue_shape",
+    "dtype": "dtype",
+}
+
+
+def _read_config(path: str) -> dict[str, object]:
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: no such config file")
+    text = p.read_text(encoding="utf-8")
+    try:
+        if p.suffix.lower() == ".toml":
+            try:
+                import tomllib
+            except ModuleNotFoundError:  # Python 3.10
+                import tomli as tomllib  # type: ignore[no-redef]
+            data = tomllib.loads(text)
+            data = data.get("synthetic", data)
+        else:
+            data = json.loads(text)
+            if isinstance(data, dict) and "settings" in data and "generator" in data:
+                data = data["settings"]  # a params.json written by synth
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"{p}: cannot parse ({exc})") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{p}: expected a table of settings, got {type(data).__name__}")
+    return data
+
+
+def settings_from_args(args: argparse.Namespace) -> object:
+    """Build the :class:`~volltrack.synthetic.SyntheticSettings` an ``args`` namespace asks for."""
+    from volltrack.synthetic import preset_settings
+
+    overrides: dict[str, object] = {}
+    if getattr(args, "config", None):
+        overrides.update(_read_config(args.config))
+    for option, field in _OPTION_FIELDS.items():
+        value = getattr(args, option, None)
+        if value is not None:
+            overrides[field] = tuple(value) if isinstance(value, list) else value
+    if getattr(args, "nuclei", False):
+        overrides["nuclei"] = True
+    if getattr(args, "no_noise", False):
+        overrides["poisson_noise"] = False
+        overrides["read_noise"] = 0.0
+    return preset_settings(args.preset, **overrides)
+
+
+def generate_with_progress(settings: object, quiet: bool) -> object:
+    """Generate a movie, showing a rich progress bar unless ``quiet``."""
+    from volltrack.synthetic import generate_movie
+
+    if quiet:
+        return generate_movie(settings)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("generating frames"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("frames", total=settings.n_frames)
+        return generate_movie(
+            settings, progress=lambda done, total: bar.update(task, completed=done)
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Generate and write the movie; return 0."""
+    from volltrack.synthetic import movie_summary, write_movie
+
+    out = Path(args.out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not args.overwrite:
+        raise InputError(f"{out}: folder is not empty (use --overwrite to replace its movie)")
+    settings = settings_from_args(args)
+    movie = generate_with_progress(settings, args.quiet)
+    write_movie(movie, out, overwrite=args.overwrite)
+    if not args.quiet:
+        summary = movie_summary(movie)
+        print(
+            f"wrote {out}: {summary['n_frames']} frames of {settings.shape} voxels, "
+            f"{summary['n_cells_total']} cells ({summary['n_ctc_tracks']} CTC tracks), "
+            f"{summary['n_divisions']} divisions, {summary['n_missed_detections']} missed "
+            "detections"
+        )
+    return 0
