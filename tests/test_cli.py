@@ -61,3 +61,11 @@ def test_console_script_is_installed():
         pytest.skip("volltrack console script not installed beside this Python (not a make venv)")
     result = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and __version__ in result.stdout
+
+
+def test_bad_option_is_one_line_with_exit_2():
+    result = run_cli("synth", "out", "--frames", "many")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("volltrack synth: error:") and "--frames" in lines[0]
