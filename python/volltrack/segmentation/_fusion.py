@@ -58,14 +58,15 @@ def _check_voxel_size(voxel_size: Sequence[float]) -> tuple[float, float, float]
 
 
 def _check_arrays(
-    landscape: np.ndarray, instances: np.ndarray, foreground: np.ndarray, ndim: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    landscape: np.ndarray | None, instances: np.ndarray, foreground: np.ndarray, ndim: int
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     axes = "(z, y, x)" if ndim == 3 else "(t, z, y, x)"
     arrays = {
-        "landscape": np.asanyarray(landscape),
+        "landscape": None if landscape is None else np.asanyarray(landscape),
         "instances": np.asanyarray(instances),
         "foreground": np.asanyarray(foreground),
     }
+    arrays = {name: array for name, array in arrays.items() if array is not None}
     for name, array in arrays.items():
         if array.ndim != ndim:
             raise InputError(
@@ -74,23 +75,12 @@ def _check_arrays(
     shapes = {name: array.shape for name, array in arrays.items()}
     if len(set(shapes.values())) != 1:
         listed = ", ".join(f"{name} {shape}" for name, shape in shapes.items())
-        raise InputError(
-            f"landscape, instances and foreground must have the same shape; got {listed}"
-        )
+        raise InputError(f"{' and '.join(shapes)} must have the same shape; got {listed}")
 
-    land, inst, fg = arrays["landscape"], arrays["instances"], arrays["foreground"]
-    if land.dtype == bool or not (
-        np.issubdtype(land.dtype, np.floating) or np.issubdtype(land.dtype, np.integer)
-    ):
-        raise InputError(
-            f"landscape must be a real-valued (float) array; got dtype {land.dtype} "
-            f"with shape {land.shape}"
-        )
-    if land.size and not np.all(np.isfinite(land)):
-        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(land))[0])
-        raise InputError(
-            f"landscape must be finite; element {bad} of shape {land.shape} is {land[bad]}"
-        )
+    inst, fg = arrays["instances"], arrays["foreground"]
+    land = arrays.get("landscape")
+    if land is not None:
+        _check_landscape(land)
     if not np.issubdtype(inst.dtype, np.integer) or inst.dtype == bool:
         raise InputError(
             f"instances must be an integer label array; got dtype {inst.dtype} "
@@ -116,7 +106,21 @@ def _check_arrays(
                 f"is {fg[bad]}"
             )
         fg = fg == 1
-    return np.asarray(land), np.asarray(inst), np.asarray(fg)
+    return None if land is None else np.asarray(land), np.asarray(inst), np.asarray(fg)
+
+
+def _check_landscape(land: np.ndarray) -> None:
+    real = np.issubdtype(land.dtype, np.floating) or np.issubdtype(land.dtype, np.integer)
+    if land.dtype == bool or not real:
+        raise InputError(
+            f"landscape must be a real-valued (float) array; got dtype {land.dtype} "
+            f"with shape {land.shape}"
+        )
+    if land.size and not np.all(np.isfinite(land)):
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(land))[0])
+        raise InputError(
+            f"landscape must be finite; element {bad} of shape {land.shape} is {land[bad]}"
+        )
 
 
 def _check_volumes(min_volume: float, max_volume: float | None) -> tuple[float, float]:
@@ -324,6 +328,22 @@ def _relabel_sequential(labels: np.ndarray) -> np.ndarray:
     return lookup[labels]
 
 
+def _dense_ids(instances: np.ndarray) -> np.ndarray:
+    """The instance labels renumbered 1..K in increasing order of ID, as intp (0 stays 0).
+
+    Any integer dtype and any ID range (uint64, IDs in the billions) then index small tables.
+    Nothing downstream depends on the IDs' values, only on which voxels share one.
+    """
+    if instances.size == 0 or instances.max() <= max(4 * instances.size, 1 << 16):
+        present = np.bincount(instances.ravel().astype(np.intp)) > 0
+        lookup = np.cumsum(present) - present[0]
+        return lookup[instances]
+    values, dense = np.unique(instances, return_inverse=True)
+    if values[0] != 0:
+        dense = dense + 1
+    return dense.reshape(instances.shape).astype(np.intp, copy=False)
+
+
 def _fuse_volume(
     landscape: np.ndarray,
     instances: np.ndarray,
@@ -334,6 +354,7 @@ def _fuse_volume(
     fill_holes: bool,
     rescue_overlap: float,
 ) -> np.ndarray:
+    instances = _dense_ids(instances)
     mask = _mask(instances, foreground, rescue_overlap)
     depth = _Depth(mask, voxel_size)
     markers = _markers(mask.shape, _seeds(landscape, instances, mask, depth))
@@ -377,12 +398,11 @@ def fusion_mask(
 
     Raises
     ------
-    volltrack.InputError
+    volltrack._errors.InputError
         If the arrays are not 3D, differ in shape, or have the wrong type or values.
     """
-    shape = np.shape(instances)
-    _, inst, fg = _check_arrays(np.zeros(shape, dtype=np.float32), instances, foreground, 3)
-    return _mask(inst, fg, _check_rescue_overlap(rescue_overlap))
+    _, inst, fg = _check_arrays(None, instances, foreground, 3)
+    return _mask(_dense_ids(inst), fg, _check_rescue_overlap(rescue_overlap))
 
 
 def fusion_markers(
@@ -424,12 +444,13 @@ def fusion_markers(
 
     Raises
     ------
-    volltrack.InputError
+    volltrack._errors.InputError
         If the arrays are not 3D, differ in shape, have the wrong type or values, or the voxel
         size is not three positive numbers.
     """
     land, inst, fg = _check_arrays(landscape, instances, foreground, 3)
     spacing = _check_voxel_size(voxel_size)
+    inst = _dense_ids(inst)
     mask = _mask(inst, fg, _check_rescue_overlap(rescue_overlap))
     return _markers(mask.shape, _seeds(land, inst, mask, _Depth(mask, spacing)))
 
@@ -490,7 +511,7 @@ def fuse(
 
     Raises
     ------
-    volltrack.InputError
+    volltrack._errors.InputError
         If the arrays are not 3D, differ in shape, have the wrong type or values, the voxel size
         is not three positive numbers, or the volume bounds are inconsistent.
 
@@ -527,7 +548,7 @@ def fuse_movie(
 
     Raises
     ------
-    volltrack.InputError
+    volltrack._errors.InputError
         As :func:`fuse`, for 4D arrays; all inputs are validated before any frame is fused.
     """
     land, inst, fg = _check_arrays(landscape, instances, foreground, 4)
