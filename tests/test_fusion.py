@@ -414,6 +414,35 @@ def test_foreground_may_be_0_1_numbers():
         assert np.array_equal(fuse(land, inst, fg.astype(dtype), voxel_size=ISO), expected)
 
 
+def test_stardist_ids_of_any_integer_type_and_size():
+    rng = np.random.default_rng(11)
+    landscape, instances, foreground = random_scene(rng, (6, 14, 14))
+    expected = fuse(landscape, instances, foreground, voxel_size=ISO)
+    ids = np.unique(instances[instances > 0])
+    huge = np.zeros(instances.shape, dtype=np.uint64)
+    for k, new in zip(ids, rng.choice(2**20, ids.size, replace=False), strict=True):
+        huge[instances == k] = np.uint64(2**63) + np.uint64(new)
+    assert np.array_equal(fuse(landscape, huge, foreground, voxel_size=ISO), expected)
+
+
+@pytest.mark.parametrize("shape", [(0, 4, 4), (1, 1, 1), (1, 6, 1)])
+def test_degenerate_volumes(shape):
+    zeros = np.zeros(shape)
+    empty = fuse(zeros, zeros.astype(np.int32), zeros.astype(bool), voxel_size=ISO)
+    assert empty.shape == shape
+    assert empty.dtype == np.int32
+    assert not empty.any()
+    full = fuse(zeros, zeros.astype(np.int32), np.ones(shape, bool), voxel_size=ISO)
+    assert np.array_equal(full, np.ones(shape, np.int32))
+
+
+def test_fusion_mask_quotes_its_own_arrays():
+    with pytest.raises(
+        InputError, match=r"^instances and foreground must have the same shape; got instances"
+    ):
+        fusion_mask(np.zeros((3, 4, 5), np.int32), np.zeros((3, 4, 6), bool))
+
+
 def test_segmentation_imports_without_deep_learning():
     code = (
         "import sys, volltrack.segmentation as s; s.fuse; "

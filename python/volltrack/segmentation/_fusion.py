@@ -299,6 +299,8 @@ def _fill_enclosed_background(labels: np.ndarray) -> np.ndarray:
             touching = (pockets[a] > 0) & (labels[b] > 0)
             pocket_ids.append(pockets[a][touching])
             neighbour_labels.append(labels[b][touching])
+    if not pocket_ids:  # a single voxel: nothing can be enclosed
+        return labels
     pairs = np.unique(
         np.stack([np.concatenate(pocket_ids), np.concatenate(neighbour_labels)]).astype(np.int64),
         axis=1,
@@ -334,7 +336,9 @@ def _dense_ids(instances: np.ndarray) -> np.ndarray:
     Any integer dtype and any ID range (uint64, IDs in the billions) then index small tables.
     Nothing downstream depends on the IDs' values, only on which voxels share one.
     """
-    if instances.size == 0 or instances.max() <= max(4 * instances.size, 1 << 16):
+    if instances.size == 0:
+        return np.zeros(instances.shape, dtype=np.intp)
+    if instances.max() <= max(4 * instances.size, 1 << 16):
         present = np.bincount(instances.ravel().astype(np.intp)) > 0
         lookup = np.cumsum(present) - present[0]
         return lookup[instances]
@@ -354,6 +358,8 @@ def _fuse_volume(
     fill_holes: bool,
     rescue_overlap: float,
 ) -> np.ndarray:
+    if landscape.size == 0:
+        return np.zeros(landscape.shape, dtype=np.int32)
     instances = _dense_ids(instances)
     mask = _mask(instances, foreground, rescue_overlap)
     depth = _Depth(mask, voxel_size)
@@ -450,8 +456,11 @@ def fusion_markers(
     """
     land, inst, fg = _check_arrays(landscape, instances, foreground, 3)
     spacing = _check_voxel_size(voxel_size)
+    overlap = _check_rescue_overlap(rescue_overlap)
+    if land.size == 0:
+        return np.zeros(land.shape, dtype=np.int32)
     inst = _dense_ids(inst)
-    mask = _mask(inst, fg, _check_rescue_overlap(rescue_overlap))
+    mask = _mask(inst, fg, overlap)
     return _markers(mask.shape, _seeds(land, inst, mask, _Depth(mask, spacing)))
 
 
