@@ -24,7 +24,7 @@ The watershed floods the negated landscape from one seed per cell, confined to t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import ndimage as ndi
@@ -175,29 +175,42 @@ class _Depth:
     @property
     def flat(self) -> np.ndarray:
         if self._flat is None:
-            # Pad with background so that the volume border counts as outside the mask.
-            padded = np.pad(self._mask, 1)
-            depth = ndi.distance_transform_edt(padded, sampling=self._voxel_size)
-            self._flat = np.ascontiguousarray(depth[1:-1, 1:-1, 1:-1]).ravel()
+            # Only the mask's bounding box, padded with one voxel of background so that the
+            # volume border counts as outside: everything beyond it is outside anyway.
+            depth = np.zeros(self._mask.shape, dtype=np.float64)
+            box = ndi.find_objects(self._mask.astype(np.int8))
+            if box:
+                crop = np.pad(self._mask[box[0]], 1)
+                inner = ndi.distance_transform_edt(crop, sampling=self._voxel_size)
+                depth[box[0]] = inner[1:-1, 1:-1, 1:-1]
+            self._flat = depth.ravel()
         return self._flat
 
 
-def _first_per_group(groups: np.ndarray, *keys: np.ndarray) -> np.ndarray:
-    """Positions of the smallest element of each group under the lexicographic order ``keys``."""
-    order = np.lexsort((*reversed(keys), groups))
-    sorted_groups = groups[order]
-    first = np.ones(order.size, dtype=bool)
-    first[1:] = sorted_groups[1:] != sorted_groups[:-1]
-    return order[first]
+def _top_per_group(
+    groups: np.ndarray, n_groups: int, values: np.ndarray, *tie_keys: Callable[[], np.ndarray]
+) -> np.ndarray:
+    """For each group present, the position of its largest value; ties are broken by the largest
+    ``tie_keys`` (lexicographically; each a function returning one value per position, called
+    only when some group is tied), then by the smallest position.
 
-
-def _tied_at_top(groups: np.ndarray, values: np.ndarray, tops: np.ndarray) -> bool:
-    """Whether a group reaches its maximum (``tops``, one per group in group order) twice."""
-    unique_groups = np.unique(groups)
-    lookup = np.zeros(int(unique_groups.max()) + 1, dtype=np.float64)
-    lookup[unique_groups] = tops
-    at_top = np.bincount(groups, weights=values == lookup[groups])
-    return bool(np.any(at_top > 1))
+    ``groups`` holds IDs in 1..n_groups; the result is ordered by group ID.
+    """
+    top = ndi.maximum(values, labels=groups, index=np.arange(n_groups + 1))
+    top = np.asarray(top, dtype=np.float64)
+    candidates = np.flatnonzero(values == top[groups])
+    candidate_groups = groups[candidates]
+    order = np.argsort(candidate_groups, kind="stable")  # stable: smallest position first
+    candidates = candidates[order]
+    candidate_groups = candidate_groups[order]
+    first = np.ones(candidates.size, dtype=bool)
+    first[1:] = candidate_groups[1:] != candidate_groups[:-1]
+    if first.all() or not tie_keys:
+        return candidates[first]
+    keys = [-key()[candidates] for key in reversed(tie_keys)]
+    order = np.lexsort((candidates, *keys, candidate_groups))
+    candidates = candidates[order]
+    return candidates[first]  # the group boundaries are unchanged by a sort within groups
 
 
 def _seeds(
@@ -206,7 +219,6 @@ def _seeds(
     """Flat indices of the seeds, ascending: one per StarDist object, one per seedless component."""
     flat_mask = mask.ravel()
     flat_ids = instances.ravel()
-    flat_land = landscape.ravel()
 
     # One seed per StarDist object: its highest landscape voxel inside the mask; ties go to the
     # voxel deepest inside the mask, then to the first in raster order. Chosen from the object's
@@ -214,26 +226,25 @@ def _seeds(
     voxels = np.flatnonzero(flat_mask & (flat_ids > 0))
     if voxels.size:
         ids = flat_ids[voxels]
-        land = flat_land[voxels].astype(np.float64)
-        star = voxels[_first_per_group(ids, -land, voxels)]
-        if _tied_at_top(ids, land, flat_land[star].astype(np.float64)):
-            star = voxels[_first_per_group(ids, -land, -depth.flat[voxels], voxels)]
+        land = landscape.ravel()[voxels].astype(np.float64)
+        star = voxels[_top_per_group(ids, int(ids.max()), land, lambda: depth.flat[voxels])]
     else:
         star = np.empty(0, dtype=np.intp)
 
     # One seed per mask component that holds none of those seeds among its voxels: its deepest
     # voxel (largest distance to the outside in µm, so anisotropy is respected), ties to the first
     # in raster order. A component with no StarDist object is flooded from it alone.
-    components, _ = ndi.label(mask, structure=_FACES)
+    components, n = ndi.label(mask, structure=_FACES)
     flat_comp = components.ravel()
-    seeded = np.zeros(int(flat_comp.max()) + 1, dtype=bool)
+    seeded = np.zeros(n + 1, dtype=bool)
     seeded[flat_comp[star]] = True
     seeded[0] = True
-    voxels = np.flatnonzero(~seeded[flat_comp])
-    if voxels.size:
-        pooled = voxels[_first_per_group(flat_comp[voxels], -depth.flat[voxels], voxels)]
-    else:
-        pooled = np.empty(0, dtype=np.intp)
+    if seeded.all():
+        return np.sort(star)
+    renumber = np.cumsum(~seeded).astype(np.intp) * ~seeded
+    voxels = np.flatnonzero(renumber[flat_comp])
+    groups = renumber[flat_comp[voxels]]
+    pooled = voxels[_top_per_group(groups, int(groups.max()), depth.flat[voxels])]
     return np.sort(np.concatenate([star, pooled]))
 
 
@@ -260,13 +271,26 @@ def _relief(landscape: np.ndarray, mask: np.ndarray, depth: _Depth) -> np.ndarra
     if inside.size == 0:
         return relief.reshape(mask.shape)
     values = landscape.ravel()[inside].astype(np.float64)
-    distinct, rank = np.unique(values, return_inverse=True)
-    if distinct.size == values.size:
+    if not _has_plateau(landscape, mask):
         relief[inside] = -values
     else:
+        _, rank = np.unique(values, return_inverse=True)
         deep = depth.flat[inside]
         relief[inside] = -(rank.astype(np.float64) + 0.5 * deep / deep.max())
     return relief.reshape(mask.shape)
+
+
+def _has_plateau(landscape: np.ndarray, mask: np.ndarray) -> bool:
+    """Whether two face-adjacent mask voxels have exactly the same landscape value."""
+    for axis in range(3):
+        a = [slice(None)] * 3
+        b = [slice(None)] * 3
+        a[axis] = slice(1, None)
+        b[axis] = slice(None, -1)
+        a, b = tuple(a), tuple(b)
+        if np.any((landscape[a] == landscape[b]) & mask[a] & mask[b]):
+            return True
+    return False
 
 
 def _fill_enclosed_background(labels: np.ndarray) -> np.ndarray:
