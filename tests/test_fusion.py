@@ -356,6 +356,70 @@ def test_volume_bounds_apply_to_filled_volumes():
 
 
 # ------------------------------------------------------------------------------------------
+# cells StarDist missed next to cells it found (the reverse side of §2.3 bug 3)
+
+
+def missed_neighbour_scene(seed):
+    """Two touching 8 x 12 x 12 cells in one U-Net component; StarDist finds only the first (as
+    its one-voxel erosion), so the second has nothing but low, noisy probability."""
+    rng = np.random.default_rng(seed)
+    shape = (12, 16, 32)
+    truth = np.zeros(shape, dtype=np.int32)
+    truth[2:10, 2:14, 2:14] = 1
+    truth[2:10, 2:14, 14:26] = 2
+    found = truth == 1
+    instances = np.where(ndi.binary_erosion(found, FACES), 3, 0).astype(np.int32)
+    depth = ndi.distance_transform_edt(found)
+    landscape = depth / depth.max() + 0.05 * rng.random(shape)
+    return truth, landscape, instances, truth > 0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_missed_cell_next_to_a_found_one_gets_its_own_label(seed):
+    truth, landscape, instances, foreground = missed_neighbour_scene(seed)
+
+    # VollSeg's rule (the default): the component has a seed, so the missed cell is swallowed.
+    merged = fuse(landscape, instances, foreground, voxel_size=ISO)
+    assert np.array_equal(merged, foreground.astype(np.int32))
+
+    labels = fuse(landscape, instances, foreground, voxel_size=ISO, missed_cell_radius=2.0)
+    assert labels.max() == 2
+    for k in (1, 2):
+        cell = truth == k
+        best = np.bincount(labels[cell]).argmax()
+        iou = (cell & (labels == best)).sum() / (cell | (labels == best)).sum()
+        assert iou > 0.8
+
+
+def test_thin_margins_around_found_cells_make_no_extra_seed():
+    truth, landscape, instances, foreground = missed_neighbour_scene(0)
+    found = truth == 1
+    # StarDist found both cells, each a voxel short of its border: 2-voxel gaps between them.
+    instances = np.where(ndi.binary_erosion(found, FACES), 3, 0).astype(np.int32)
+    instances[ndi.binary_erosion(truth == 2, FACES)] = 8
+    markers = fusion_markers(
+        landscape, instances, foreground, voxel_size=ISO, missed_cell_radius=1.5
+    )
+    assert markers.max() == 2
+    assert np.count_nonzero(markers) == 2
+    labels = fuse(landscape, instances, foreground, voxel_size=ISO, missed_cell_radius=1.5)
+    assert labels.max() == 2
+
+
+def test_missed_cell_radius_is_in_micrometres():
+    _, landscape, instances, foreground = missed_neighbour_scene(1)
+    # The missed cell is 8 voxels tall (z) and 12 wide (y, x): with 1 µm voxels its deepest
+    # voxel is 4 µm from the mask's outside (along z), so a 3 µm core exists and a 4.5 µm one
+    # does not. With 0.25 µm z voxels the cell is 2 µm tall: no core of 1.5 µm.
+    iso = {"voxel_size": (1.0, 1.0, 1.0)}
+    assert fuse(landscape, instances, foreground, missed_cell_radius=3.0, **iso).max() == 2
+    assert fuse(landscape, instances, foreground, missed_cell_radius=4.5, **iso).max() == 1
+    flat = {"voxel_size": (0.25, 1.0, 1.0)}
+    assert fuse(landscape, instances, foreground, missed_cell_radius=1.5, **flat).max() == 1
+    assert fuse(landscape, instances, foreground, missed_cell_radius=0.75, **flat).max() == 2
+
+
+# ------------------------------------------------------------------------------------------
 # end to end against ground truth, scored by StarDist's own matching
 
 
@@ -439,6 +503,7 @@ GOOD = (np.zeros((4, 5, 6)), np.zeros((4, 5, 6), dtype=np.int32), np.zeros((4, 5
         (GOOD, {"min_volume": -1}, r"min_volume"),
         (GOOD, {"min_volume": 10, "max_volume": 5}, r"max_volume"),
         (GOOD, {"rescue_overlap": 1.5}, r"rescue_overlap"),
+        (GOOD, {"missed_cell_radius": 0}, r"missed_cell_radius"),
     ],
 )
 def test_bad_input_is_rejected_with_the_shapes(arrays, kwargs, message):
@@ -549,20 +614,21 @@ SHAPE = (6, 14, 14)
 
 
 @PROPERTY
-@given(scenes)
-def test_every_foreground_voxel_and_every_stardist_object_gets_a_label(scene):
+@given(scenes, st.sampled_from([None, 1.0, 2.5]))
+def test_every_foreground_voxel_and_every_stardist_object_gets_a_label(scene, radius):
     seed, ties = scene
     landscape, instances, foreground = random_scene(np.random.default_rng(seed), SHAPE, ties)
     mask = expected_mask(instances, foreground)
     assert np.array_equal(fusion_mask(instances, foreground), mask)
+    options = {"voxel_size": (2, 1, 1), "missed_cell_radius": radius}
 
-    labels = fuse(landscape, instances, foreground, voxel_size=(2, 1, 1), fill_holes=False)
+    labels = fuse(landscape, instances, foreground, fill_holes=False, **options)
     assert labels.dtype == np.int32
     assert np.array_equal(labels > 0, mask)  # every mask voxel, and nothing else
     assert np.array_equal(np.unique(labels[labels > 0]), np.arange(1, labels.max() + 1))
 
     # Every StarDist object holds a seed of its own, and every seed keeps its own label.
-    markers = fusion_markers(landscape, instances, foreground, voxel_size=(2, 1, 1))
+    markers = fusion_markers(landscape, instances, foreground, **options)
     assert np.array_equal(labels[markers > 0], markers[markers > 0])
     for k in np.unique(instances[instances > 0]):
         assert markers[instances == k].any()
@@ -574,10 +640,10 @@ def test_every_foreground_voxel_and_every_stardist_object_gets_a_label(scene):
         found = labels_of(labels, inside)
         assert len(found) >= 1
         assert not (labels[~inside] == found[:, None]).any()
-        if not (instances[inside] > 0).any():
+        if radius is None and not (instances[inside] > 0).any():
             assert len(found) == 1
 
-    filled = fuse(landscape, instances, foreground, voxel_size=(2, 1, 1))
+    filled = fuse(landscape, instances, foreground, **options)
     assert np.all(filled[mask] > 0)
     assert np.array_equal(filled[labels > 0], labels[labels > 0])
 

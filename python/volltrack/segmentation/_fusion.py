@@ -136,6 +136,15 @@ def _check_volumes(min_volume: float, max_volume: float | None) -> tuple[float, 
     return low, high
 
 
+def _check_missed_cell_radius(radius: float | None) -> float | None:
+    if radius is None:
+        return None
+    value = float(radius)
+    if not (np.isfinite(value) and value > 0):
+        raise InputError(f"missed_cell_radius must be None or a number > 0 (µm); got {radius!r}")
+    return value
+
+
 def _check_rescue_overlap(rescue_overlap: float) -> float:
     value = float(rescue_overlap)
     if not 0.0 <= value <= 1.0:
@@ -213,12 +222,34 @@ def _top_per_group(
     return candidates[first]  # the group boundaries are unchanged by a sort within groups
 
 
-def _seeds(
-    landscape: np.ndarray, instances: np.ndarray, mask: np.ndarray, depth: _Depth
+def _missed_cell_cores(
+    instances: np.ndarray,
+    mask: np.ndarray,
+    voxel_size: tuple[float, float, float],
+    radius: float,
 ) -> np.ndarray:
-    """Flat indices of the seeds, ascending: one per StarDist object, one per seedless component."""
+    """Face-connected regions of the mask, free of StarDist objects, at least ``radius`` µm away
+    from every StarDist object and from the outside of the mask, labelled 1..K (int32)."""
+    uncovered = mask & (instances == 0)
+    if not uncovered.any():
+        return np.zeros(mask.shape, dtype=np.int32)
+    clearance = ndi.distance_transform_edt(np.pad(uncovered, 1), sampling=voxel_size)
+    cores, _ = ndi.label(clearance[1:-1, 1:-1, 1:-1] >= radius, structure=_FACES)
+    return cores.astype(np.int32, copy=False)
+
+
+def _seed_markers(
+    landscape: np.ndarray,
+    instances: np.ndarray,
+    mask: np.ndarray,
+    depth: _Depth,
+    missed_cores: np.ndarray | None,
+) -> np.ndarray:
+    """The marker image: seeds numbered 1..N in the raster order of their first voxel."""
     flat_mask = mask.ravel()
     flat_ids = instances.ravel()
+    seeds: list[np.ndarray] = []  # flat indices of the seed voxels
+    groups: list[np.ndarray] = []  # which seed each voxel belongs to (any unique numbering)
 
     # One seed per StarDist object: its highest landscape voxel inside the mask; ties go to the
     # voxel deepest inside the mask, then to the first in raster order. Chosen from the object's
@@ -228,30 +259,43 @@ def _seeds(
         ids = flat_ids[voxels]
         land = landscape.ravel()[voxels].astype(np.float64)
         star = voxels[_top_per_group(ids, int(ids.max()), land, lambda: depth.flat[voxels])]
-    else:
-        star = np.empty(0, dtype=np.intp)
+        seeds.append(star)
+        groups.append(star)
 
-    # One seed per mask component that holds none of those seeds among its voxels: its deepest
-    # voxel (largest distance to the outside in µm, so anisotropy is respected), ties to the first
-    # in raster order. A component with no StarDist object is flooded from it alone.
+    # Optionally, one seed per core of a cell StarDist missed: the whole core is the marker.
+    if missed_cores is not None:
+        core_voxels = np.flatnonzero(missed_cores)
+        seeds.append(core_voxels)
+        groups.append(-missed_cores.ravel()[core_voxels].astype(np.intp))  # negative: no clash
+
+    # One seed per mask component that holds no seed voxel yet: its deepest voxel (largest
+    # distance to the outside in µm, so anisotropy is respected), ties to the first in raster
+    # order. A component with no StarDist object is flooded from it alone.
     components, n = ndi.label(mask, structure=_FACES)
     flat_comp = components.ravel()
     seeded = np.zeros(n + 1, dtype=bool)
-    seeded[flat_comp[star]] = True
+    for found in seeds:
+        seeded[flat_comp[found]] = True
     seeded[0] = True
-    if seeded.all():
-        return np.sort(star)
-    renumber = np.cumsum(~seeded).astype(np.intp) * ~seeded
-    voxels = np.flatnonzero(renumber[flat_comp])
-    groups = renumber[flat_comp[voxels]]
-    pooled = voxels[_top_per_group(groups, int(groups.max()), depth.flat[voxels])]
-    return np.sort(np.concatenate([star, pooled]))
+    if not seeded.all():
+        renumber = np.cumsum(~seeded).astype(np.intp) * ~seeded
+        voxels = np.flatnonzero(renumber[flat_comp])
+        pooled_groups = renumber[flat_comp[voxels]]
+        pooled = voxels[_top_per_group(pooled_groups, int(pooled_groups.max()), depth.flat[voxels])]
+        seeds.append(pooled)
+        groups.append(pooled + flat_mask.size)  # offset: distinct from the StarDist seeds
 
-
-def _markers(shape: tuple[int, ...], seeds: np.ndarray) -> np.ndarray:
-    markers = np.zeros(int(np.prod(shape)), dtype=np.int32)
-    markers[seeds] = np.arange(1, seeds.size + 1, dtype=np.int32)
-    return markers.reshape(shape)
+    markers = np.zeros(flat_mask.size, dtype=np.int32)
+    if seeds:
+        where = np.concatenate(seeds)
+        which = np.concatenate(groups)
+        order = np.argsort(where, kind="stable")
+        where, which = where[order], which[order]
+        _, first, inverse = np.unique(which, return_index=True, return_inverse=True)
+        rank = np.empty(first.size, dtype=np.int32)
+        rank[np.argsort(first, kind="stable")] = np.arange(1, first.size + 1, dtype=np.int32)
+        markers[where] = rank[inverse.ravel()]
+    return markers.reshape(mask.shape)
 
 
 def _relief(landscape: np.ndarray, mask: np.ndarray, depth: _Depth) -> np.ndarray:
@@ -372,6 +416,26 @@ def _dense_ids(instances: np.ndarray) -> np.ndarray:
     return dense.reshape(instances.shape).astype(np.intp, copy=False)
 
 
+def _prepare(
+    landscape: np.ndarray,
+    instances: np.ndarray,
+    foreground: np.ndarray,
+    voxel_size: tuple[float, float, float],
+    rescue_overlap: float,
+    missed_cell_radius: float | None,
+) -> tuple[np.ndarray, np.ndarray, _Depth]:
+    """Markers, mask and depth of one non-empty volume."""
+    instances = _dense_ids(instances)
+    mask = _mask(instances, foreground, rescue_overlap)
+    depth = _Depth(mask, voxel_size)
+    cores = (
+        None
+        if missed_cell_radius is None
+        else _missed_cell_cores(instances, mask, voxel_size, missed_cell_radius)
+    )
+    return _seed_markers(landscape, instances, mask, depth, cores), mask, depth
+
+
 def _fuse_volume(
     landscape: np.ndarray,
     instances: np.ndarray,
@@ -381,13 +445,13 @@ def _fuse_volume(
     high: float,
     fill_holes: bool,
     rescue_overlap: float,
+    missed_cell_radius: float | None,
 ) -> np.ndarray:
     if landscape.size == 0:
         return np.zeros(landscape.shape, dtype=np.int32)
-    instances = _dense_ids(instances)
-    mask = _mask(instances, foreground, rescue_overlap)
-    depth = _Depth(mask, voxel_size)
-    markers = _markers(mask.shape, _seeds(landscape, instances, mask, depth))
+    markers, mask, depth = _prepare(
+        landscape, instances, foreground, voxel_size, rescue_overlap, missed_cell_radius
+    )
     relief = _relief(landscape, mask, depth)
     labels = watershed(relief, markers, connectivity=1, mask=mask).astype(np.int32, copy=False)
     voxel_volume = float(np.prod(voxel_size))
@@ -442,13 +506,15 @@ def fusion_markers(
     *,
     voxel_size: Sequence[float],
     rescue_overlap: float = 0.5,
+    missed_cell_radius: float | None = None,
 ) -> np.ndarray:
-    """The seeds of the fusion watershed, one voxel each, numbered 1..N in raster order.
+    """The seeds of the fusion watershed, numbered 1..N in the raster order of their first voxel.
 
     There is one seed per StarDist object that reaches the mask (see :func:`fusion_mask`): the
     voxel of the object, inside the mask, where the landscape is highest (ties: the voxel deepest
-    inside the mask in µm, then the first in raster order). There is one more seed for every
-    face-connected mask component that contains none of those seeds among its voxels: its deepest
+    inside the mask in µm, then the first in raster order). With ``missed_cell_radius``, every
+    core of a cell StarDist missed is a seed too (see :func:`fuse`). There is one more seed for
+    every face-connected mask component that contains no seed voxel among its voxels: its deepest
     voxel (largest Euclidean distance in µm to the nearest voxel outside the mask or the volume;
     ties: first in raster order). Each seed lies inside its object or component, whatever its
     shape. The numbering depends only on the seeds' positions, not on the StarDist label IDs.
@@ -466,11 +532,14 @@ def fusion_markers(
         Voxel size (z, y, x) in µm.
     rescue_overlap : float in [0, 1], optional
         See :func:`fusion_mask`.
+    missed_cell_radius : float, optional
+        See :func:`fuse`.
 
     Returns
     -------
     markers : (Z, Y, X) ndarray of int32
-        0 everywhere except at the seeds. A new array; the inputs are not modified.
+        0 everywhere except at the seeds: single voxels, or whole cores for missed cells.
+        A new array; the inputs are not modified.
 
     Raises
     ------
@@ -481,11 +550,10 @@ def fusion_markers(
     land, inst, fg = _check_arrays(landscape, instances, foreground, 3)
     spacing = _check_voxel_size(voxel_size)
     overlap = _check_rescue_overlap(rescue_overlap)
+    radius = _check_missed_cell_radius(missed_cell_radius)
     if land.size == 0:
         return np.zeros(land.shape, dtype=np.int32)
-    inst = _dense_ids(inst)
-    mask = _mask(inst, fg, overlap)
-    return _markers(mask.shape, _seeds(land, inst, mask, _Depth(mask, spacing)))
+    return _prepare(land, inst, fg, spacing, overlap, radius)[0]
 
 
 def fuse(
@@ -498,13 +566,14 @@ def fuse(
     max_volume: float | None = None,
     fill_holes: bool = True,
     rescue_overlap: float = 0.5,
+    missed_cell_radius: float | None = None,
 ) -> np.ndarray:
     """Fuse StarDist instances and a U-Net mask into cell labels (VollSeg seed pooling, repaired).
 
     1. The mask is the U-Net foreground plus the StarDist objects it missed
        (:func:`fusion_mask`).
     2. Seeds: one per StarDist object, one per mask component without a seed among its voxels
-       (:func:`fusion_markers`).
+       (:func:`fusion_markers`); optionally one per core of a cell StarDist missed.
     3. A watershed floods the negated landscape from the seeds, confined to the mask, with face
        connectivity. The landscape stays floating point; where it is exactly flat, flooding
        proceeds from the deepest voxels outwards (distance to the mask border in µm), so flat
@@ -516,6 +585,8 @@ def fuse(
 
     With ``min_volume=0``, ``max_volume=None`` and ``rescue_overlap > 0`` every foreground voxel
     and every StarDist object ends up in a label, and each StarDist object has one of its own.
+    Where StarDist found one cell in a mask component, cells it missed in the same component
+    join a found one unless ``missed_cell_radius`` is given.
 
     Parameters
     ----------
@@ -535,6 +606,14 @@ def fuse(
         Fill background pockets enclosed by a single label with that label.
     rescue_overlap : float in [0, 1], optional
         See :func:`fusion_mask`.
+    missed_cell_radius : float, optional
+        Seed the cells StarDist missed inside mask components where it found others (VollSeg,
+        and ``None``, the default, leave them to be swallowed by a found neighbour). A *core* is a
+        face-connected region of the mask at least this far (µm) from every StarDist object and
+        from the outside of the mask; each core becomes a seed as a whole, so the neighbours'
+        flood can take at most a rim of this thickness from it. Choose it below the radius of the
+        smallest cell and above the width of the gaps StarDist leaves between cells it found
+        (margins thinner than it make no seed).
 
     Returns
     -------
@@ -546,7 +625,7 @@ def fuse(
     ------
     volltrack._errors.InputError
         If the arrays are not 3D, differ in shape, have the wrong type or values, the voxel size
-        is not three positive numbers, or the volume bounds are inconsistent.
+        is not three positive numbers, or the volume bounds or radius are out of range.
 
     See Also
     --------
@@ -556,7 +635,8 @@ def fuse(
     spacing = _check_voxel_size(voxel_size)
     low, high = _check_volumes(min_volume, max_volume)
     overlap = _check_rescue_overlap(rescue_overlap)
-    return _fuse_volume(land, inst, fg, spacing, low, high, bool(fill_holes), overlap)
+    radius = _check_missed_cell_radius(missed_cell_radius)
+    return _fuse_volume(land, inst, fg, spacing, low, high, bool(fill_holes), overlap, radius)
 
 
 def fuse_movie(
@@ -569,6 +649,7 @@ def fuse_movie(
     max_volume: float | None = None,
     fill_holes: bool = True,
     rescue_overlap: float = 0.5,
+    missed_cell_radius: float | None = None,
 ) -> np.ndarray:
     """:func:`fuse` applied to each frame of a (T, Z, Y, X) movie.
 
@@ -588,7 +669,10 @@ def fuse_movie(
     spacing = _check_voxel_size(voxel_size)
     low, high = _check_volumes(min_volume, max_volume)
     overlap = _check_rescue_overlap(rescue_overlap)
+    radius = _check_missed_cell_radius(missed_cell_radius)
     labels = np.zeros(land.shape, dtype=np.int32)
     for t in range(land.shape[0]):
-        labels[t] = _fuse_volume(land[t], inst[t], fg[t], spacing, low, high, fill_holes, overlap)
+        labels[t] = _fuse_volume(
+            land[t], inst[t], fg[t], spacing, low, high, bool(fill_holes), overlap, radius
+        )
     return labels
