@@ -649,8 +649,12 @@ def test_every_foreground_voxel_and_every_stardist_object_gets_a_label(scene, ra
 
 
 @PROPERTY
-@given(scenes, st.sampled_from([np.uint16, np.int32, np.int64, np.uint64]))
-def test_result_does_not_depend_on_stardist_ids(scene, dtype):
+@given(
+    scenes,
+    st.sampled_from([np.uint16, np.int32, np.int64, np.uint64]),
+    st.sampled_from([None, 1.5]),
+)
+def test_result_does_not_depend_on_stardist_ids(scene, dtype, radius):
     seed, ties = scene
     rng = np.random.default_rng(seed)
     landscape, instances, foreground = random_scene(rng, SHAPE, ties)
@@ -660,8 +664,9 @@ def test_result_does_not_depend_on_stardist_ids(scene, dtype):
     lookup[ids] = new_ids
     permuted = lookup[instances].astype(dtype)
 
-    labels = fuse(landscape, instances, foreground, voxel_size=(1, 0.5, 0.5), min_volume=1)
-    again = fuse(landscape, permuted, foreground, voxel_size=(1, 0.5, 0.5), min_volume=1)
+    options = {"voxel_size": (1, 0.5, 0.5), "min_volume": 1, "missed_cell_radius": radius}
+    labels = fuse(landscape, instances, foreground, **options)
+    again = fuse(landscape, permuted, foreground, **options)
     assert same_partition(labels, again)
     assert np.array_equal(labels, again)  # numbered by seed position, so even the IDs agree
 

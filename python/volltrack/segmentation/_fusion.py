@@ -15,11 +15,15 @@ The watershed floods the negated landscape from one seed per cell, confined to t
   neighbour's centroid (bug 3);
 * seeds are interior voxels (the landscape maximum inside a StarDist object, the deepest voxel of
   a seedless component), never centroids, which can fall outside non-convex cells (bug 2);
-* seeds are single voxels numbered in raster order: no rounding collisions, no dilation
-  overwrites, no origin "background" seed, no dependence on StarDist's label IDs (bugs 2, 4, 5);
+* seeds are voxels of their own object or component, numbered in raster order: no rounding
+  collisions, no dilation overwrites, no origin "background" seed, no dependence on StarDist's
+  label IDs (bugs 2, 4, 5);
 * the landscape is flooded as floating point (bug 1);
 * sizes are 3D volumes in µm³ with the voxel size given explicitly (bugs 6, 7);
 * labels are int32 throughout (bug 9), and nothing loops over voxels in Python (bug 10).
+
+Optionally (``missed_cell_radius``) cells StarDist missed inside a component where it found
+others get seeds of their own; VollSeg lets a found neighbour swallow them.
 """
 
 from __future__ import annotations
@@ -302,12 +306,13 @@ def _relief(landscape: np.ndarray, mask: np.ndarray, depth: _Depth) -> np.ndarra
     """The float64 surface the watershed floods: the negated landscape, plateaus broken by depth.
 
     A watershed without compactness depends only on the order of the values it floods, so the
-    landscape enters as is (as float64, never cast to an integer type) when it has no ties inside
-    the mask. Where it is flat (exactly equal values, e.g. a probability clipped to zero) the order
-    is refined by the depth inside the mask: the landscape is replaced by its dense rank, which
-    keeps every strict inequality, plus a tie-breaker in [0, 0.5] growing with depth. A plateau is
-    then flooded from its interior outwards, splitting it at its necks like a distance-transform
-    watershed, instead of in the arbitrary order of the flooding queue.
+    landscape enters as is (as float64, never cast to an integer type) when no two face-adjacent
+    mask voxels hold the same value. Where it has plateaus (exactly equal neighbours, e.g. a
+    probability saturated at 1 or clipped to 0) the order is refined by the depth inside the mask:
+    the landscape is replaced by its dense rank, which keeps every strict inequality, plus a
+    tie-breaker in [0, 0.5] growing with depth. A plateau is then flooded from its interior
+    outwards, splitting at its necks like a distance-transform watershed, instead of in the
+    arbitrary order of the flooding queue.
     """
     flat_mask = mask.ravel()
     inside = np.flatnonzero(flat_mask)
