@@ -243,21 +243,23 @@ def test_fractional_landscape_places_the_boundary():
     assert np.array_equal(tiny, expected)
 
 
-def test_flat_landscape_splits_at_the_neck():
-    """Where the landscape is flat, flooding goes from deep to shallow: a dumbbell splits at its
-    neck, not where two breadth-first fronts happen to meet."""
+def test_flat_landscape_is_flooded_as_a_distance_transform():
+    """Where the landscape is flat, depth in the mask orders the flooding: a dumbbell splits in
+    its neck, not at the geodesic midpoint of the seeds (inside the long lobe), where two
+    breadth-first fronts would meet."""
     shape = (7, 7, 40)
     left = box(shape, (0, 0, 0), (7, 7, 7))
-    right = box(shape, (0, 0, 26), (7, 7, 40))
-    neck = box(shape, (3, 3, 7), (4, 4, 26))
-    foreground = left | right | neck
+    neck = box(shape, (3, 3, 7), (4, 4, 9))
+    right = box(shape, (0, 0, 9), (7, 7, 40))
+    foreground = left | neck | right
     instances = np.zeros(shape, dtype=np.int32)
-    instances[3, 3, 2] = 1  # a seed near the far end of the left lobe
-    instances[3, 3, 39] = 2  # and one at the far end of the right lobe
+    instances[left] = 1
+    instances[:, :, 30:] = 2  # StarDist saw only the far end of the long lobe
+    markers = fusion_markers(np.ones(shape), instances, foreground, voxel_size=ISO)
+    assert np.argwhere(markers).tolist() == [[3, 3, 3], [3, 3, 30]]  # deepest voxels, first
     labels = fuse(np.ones(shape), instances, foreground, voxel_size=ISO)
-    assert len(labels_of(labels, left)) == 1
-    assert len(labels_of(labels, right)) == 1
-    assert labels_of(labels, left) != labels_of(labels, right)
+    assert labels_of(labels, left).tolist() == [1]
+    assert labels_of(labels, right).tolist() == [2]
 
 
 # ------------------------------------------------------------------------------------------

@@ -249,7 +249,12 @@ def _seed_markers(
     depth: _Depth,
     missed_cores: np.ndarray | None,
 ) -> np.ndarray:
-    """The marker image: seeds numbered 1..N in the raster order of their first voxel."""
+    """The marker image: seeds numbered 1..N in the raster order of their first voxel.
+
+    Seeds sit at the landscape maximum of their object (or the deepest voxel of their component)
+    because skimage floods a marker's basin at no lower level than the marker's own value: a
+    seed on a slope would spread breadth-first over everything below it.
+    """
     flat_mask = mask.ravel()
     flat_ids = instances.ravel()
     seeds: list[np.ndarray] = []  # flat indices of the seed voxels
@@ -310,9 +315,9 @@ def _relief(landscape: np.ndarray, mask: np.ndarray, depth: _Depth) -> np.ndarra
     mask voxels hold the same value. Where it has plateaus (exactly equal neighbours, e.g. a
     probability saturated at 1 or clipped to 0) the order is refined by the depth inside the mask:
     the landscape is replaced by its dense rank, which keeps every strict inequality, plus a
-    tie-breaker in [0, 0.5] growing with depth. A plateau is then flooded from its interior
-    outwards, splitting at its necks like a distance-transform watershed, instead of in the
-    arbitrary order of the flooding queue.
+    tie-breaker in [0, 0.5] growing with depth. A plateau is then flooded like a distance-transform
+    watershed, deeper voxels first, splitting at its necks, instead of breadth-first from the
+    seeds (which splits it at their geodesic midpoint, wherever that falls).
     """
     flat_mask = mask.ravel()
     inside = np.flatnonzero(flat_mask)
