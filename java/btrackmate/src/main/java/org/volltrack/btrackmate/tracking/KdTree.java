@@ -11,24 +11,21 @@ import java.util.Arrays;
  */
 final class KdTree {
 
-  private static final int LEAF = 8;
+  private static final int LEAF = 24;
 
   private final int[] idx;
-  private final double[] px;
-  private final double[] py;
-  private final double[] pz;
+  /** Coordinates interleaved: x, y, z of tree position i at 3i, 3i + 1, 3i + 2. */
+  private final double[] p;
   private final byte[] axis;
 
   KdTree(SpotTable table, int[] members) {
     int n = members.length;
     idx = members.clone();
-    px = new double[n];
-    py = new double[n];
-    pz = new double[n];
+    p = new double[3 * n];
     for (int i = 0; i < n; i++) {
-      px[i] = table.x[idx[i]];
-      py[i] = table.y[idx[i]];
-      pz[i] = table.z[idx[i]];
+      p[3 * i] = table.x[idx[i]];
+      p[3 * i + 1] = table.y[idx[i]];
+      p[3 * i + 2] = table.z[idx[i]];
     }
     axis = new byte[n];
     build(0, n);
@@ -39,7 +36,7 @@ final class KdTree {
   }
 
   private double coord(int a, int i) {
-    return a == 0 ? px[i] : a == 1 ? py[i] : pz[i];
+    return p[3 * i + a];
   }
 
   private void build(int lo, int hi) {
@@ -51,12 +48,27 @@ final class KdTree {
       double minZ = minX;
       double maxZ = maxX;
       for (int i = lo; i < hi; i++) {
-        minX = Math.min(minX, px[i]);
-        maxX = Math.max(maxX, px[i]);
-        minY = Math.min(minY, py[i]);
-        maxY = Math.max(maxY, py[i]);
-        minZ = Math.min(minZ, pz[i]);
-        maxZ = Math.max(maxZ, pz[i]);
+        double x = p[3 * i];
+        double y = p[3 * i + 1];
+        double z = p[3 * i + 2];
+        if (x < minX) {
+          minX = x;
+        }
+        if (x > maxX) {
+          maxX = x;
+        }
+        if (y < minY) {
+          minY = y;
+        }
+        if (y > maxY) {
+          maxY = y;
+        }
+        if (z < minZ) {
+          minZ = z;
+        }
+        if (z > maxZ) {
+          maxZ = z;
+        }
       }
       double ex = maxX - minX;
       double ey = maxY - minY;
@@ -114,15 +126,17 @@ final class KdTree {
     int t = idx[i];
     idx[i] = idx[j];
     idx[j] = t;
-    double d = px[i];
-    px[i] = px[j];
-    px[j] = d;
-    d = py[i];
-    py[i] = py[j];
-    py[j] = d;
-    d = pz[i];
-    pz[i] = pz[j];
-    pz[j] = d;
+    int a = 3 * i;
+    int b = 3 * j;
+    double d = p[a];
+    p[a] = p[b];
+    p[b] = d;
+    d = p[a + 1];
+    p[a + 1] = p[b + 1];
+    p[b + 1] = d;
+    d = p[a + 2];
+    p[a + 2] = p[b + 2];
+    p[b + 2] = d;
   }
 
   /** Appends to {@code out} every member within squared distance {@code r2} of (qx, qy, qz). */
@@ -133,9 +147,9 @@ final class KdTree {
   private void query(int lo, int hi, double qx, double qy, double qz, double r2, IntList out) {
     while (hi - lo > LEAF) {
       int mid = (lo + hi) >>> 1;
-      double dx = qx - px[mid];
-      double dy = qy - py[mid];
-      double dz = qz - pz[mid];
+      double dx = qx - p[3 * mid];
+      double dy = qy - p[3 * mid + 1];
+      double dz = qz - p[3 * mid + 2];
       if (dx * dx + dy * dy + dz * dz <= r2) {
         out.add(idx[mid]);
       }
@@ -155,9 +169,9 @@ final class KdTree {
       }
     }
     for (int i = lo; i < hi; i++) {
-      double dx = qx - px[i];
-      double dy = qy - py[i];
-      double dz = qz - pz[i];
+      double dx = qx - p[3 * i];
+      double dy = qy - p[3 * i + 1];
+      double dz = qz - p[3 * i + 2];
       if (dx * dx + dy * dy + dz * dz <= r2) {
         out.add(idx[i]);
       }
