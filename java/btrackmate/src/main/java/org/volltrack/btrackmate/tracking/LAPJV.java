@@ -16,11 +16,12 @@ import java.util.Arrays;
  *       column permutation kept across all free rows.
  * </ol>
  *
- * <p>TrackMate's shortest-path phase scans every column of the matrix at each step and looks up
- * costs by binary search, which is quadratic in the matrix size. Here each step visits only the
- * columns the search has reached and the entries of the scanned row, in the order of their
- * position in that permutation: the permutation, the prices and the result are the same, at a cost
- * proportional to the part of the matrix the search explores.
+ * <p>TrackMate's shortest-path phase scans every column of the matrix at each step, and every
+ * column again for each scanned row (looking costs up by binary search): quadratic in the matrix
+ * size per free row. Here a minimum tree over the permutation's positions jumps straight to the
+ * columns that matter, and a scanned row visits only its own entries, in permutation order: the
+ * permutation, the prices and the result are the same, at a cost proportional to the part of the
+ * matrix the search explores (times log n).
  */
 public final class LAPJV {
 
@@ -169,7 +170,6 @@ public final class LAPJV {
     private final int[] kk;
     private final int[] start;
     private final int[] number;
-    private final int nCols;
     private final int[] x;
     private final int[] y;
     private final double[] v;
@@ -180,11 +180,15 @@ public final class LAPJV {
     /** Tentative distances: MAX_VALUE for a column not reached by the current search. */
     private final double[] d;
     private final int[] pred;
-    /** Columns reached by the current search with position ≥ low (filtered lazily). */
-    private int[] reached;
-    private int nReached;
-    /** All columns whose d was set by the current search (to reset them afterwards). */
-    private int[] touched;
+    /**
+     * Minimum tree over positions: leaf {@code size + p} holds d[col[p]]. It finds the next
+     * position at or after p whose distance is ≤ a bound in O(log n), which replaces the scan of
+     * every column.
+     */
+    private final int size;
+    private final double[] tree;
+    /** Columns whose d was set by the current search (to reset them afterwards). */
+    private int[] touched = new int[16];
     private int nTouched;
     private long[] sortBuffer = new long[16];
 
@@ -193,7 +197,7 @@ public final class LAPJV {
       this.kk = cm.kk;
       this.start = cm.start;
       this.number = cm.number;
-      this.nCols = cm.nCols();
+      int nCols = cm.nCols();
       this.x = x;
       this.y = y;
       this.v = v;
@@ -206,8 +210,13 @@ public final class LAPJV {
       this.d = new double[nCols];
       Arrays.fill(d, Double.MAX_VALUE);
       this.pred = new int[nCols];
-      this.reached = new int[16];
-      this.touched = new int[16];
+      int s = 1;
+      while (s < Math.max(1, nCols)) {
+        s <<= 1;
+      }
+      this.size = s;
+      this.tree = new double[2 * s];
+      Arrays.fill(tree, Double.MAX_VALUE);
     }
 
     void run(int[] free, int nFree) {
@@ -216,13 +225,60 @@ public final class LAPJV {
       }
     }
 
+    private void setLeaf(int p, double value) {
+      int i = p + size;
+      tree[i] = value;
+      for (i >>= 1; i >= 1; i >>= 1) {
+        double a = tree[2 * i];
+        double b = tree[2 * i + 1];
+        double m = a < b ? a : b;
+        if (tree[i] == m) {
+          break;
+        }
+        tree[i] = m;
+      }
+    }
+
+    /** The first position ≥ from whose distance is ≤ bound, or -1. */
+    private int firstAtMost(int from, double bound) {
+      if (from >= size) {
+        return -1;
+      }
+      int i = from + size;
+      if (tree[i] > bound) {
+        while (true) {
+          if ((i & 1) == 0 && tree[i + 1] <= bound) {
+            i++;
+            break;
+          }
+          i >>= 1;
+          if (i <= 1) {
+            return -1;
+          }
+        }
+        while (i < size) {
+          i <<= 1;
+          if (tree[i] > bound) {
+            i++;
+          }
+        }
+      }
+      return i - size;
+    }
+
+    /** Exchanges the columns at positions p and q. */
     private void swap(int p, int q) {
+      if (p == q) {
+        return;
+      }
       int a = col[p];
       int b = col[q];
       col[p] = b;
       pos[b] = p;
       col[q] = a;
       pos[a] = q;
+      setLeaf(p, d[b]);
+      setLeaf(q, d[a]);
     }
 
     private void reach(int j, double dist, int row) {
@@ -231,38 +287,14 @@ public final class LAPJV {
           touched = Arrays.copyOf(touched, nTouched * 2);
         }
         touched[nTouched++] = j;
-        if (nReached == reached.length) {
-          reached = Arrays.copyOf(reached, nReached * 2);
-        }
-        reached[nReached++] = j;
       }
       d[j] = dist;
       pred[j] = row;
+      setLeaf(pos[j], dist);
     }
 
-    /** Reached columns at positions ≥ from, sorted by position, into sortBuffer; returns count. */
-    private int reachedFrom(int from) {
-      int n = 0;
-      int keep = 0;
-      for (int r = 0; r < nReached; r++) {
-        int j = reached[r];
-        int p = pos[j];
-        if (p < from) {
-          continue; // scanned for good in this search (low never decreases)
-        }
-        reached[keep++] = j;
-        if (d[j] < Double.MAX_VALUE) {
-          sortBuffer = ensure(sortBuffer, n + 1);
-          sortBuffer[n++] = ((long) p << 32) | j;
-        }
-      }
-      nReached = keep;
-      Arrays.sort(sortBuffer, 0, n);
-      return n;
-    }
-
-    private static long[] ensure(long[] a, int size) {
-      return size <= a.length ? a : Arrays.copyOf(a, Math.max(size, a.length * 2));
+    private static long[] ensure(long[] a, int length) {
+      return length <= a.length ? a : Arrays.copyOf(a, Math.max(length, a.length * 2));
     }
 
     private void augmentFrom(final int i1) {
@@ -277,26 +309,31 @@ public final class LAPJV {
       double min = Double.MAX_VALUE;
       search:
       do {
-        // The columns at the new minimum distance move to positions [low, up).
+        // Gather the columns at the new minimum distance into positions [low, up). Walking the
+        // positions from low, a column matters only where its distance is ≤ every distance before
+        // it: a smaller one restarts the collection at low, an equal one joins it. The tree jumps
+        // from one such column to the next.
         last = low;
-        int n = reachedFrom(low);
-        if (n == 0) {
+        int q = firstAtMost(low, Math.nextDown(Double.MAX_VALUE));
+        if (q < 0) {
           throw new IllegalArgumentException(
               "LAPJV: row " + i1 + " cannot be assigned; no complete assignment exists");
         }
-        up = low;
-        min = Double.MAX_VALUE;
-        for (int t = 0; t < n; t++) {
-          int j = (int) (sortBuffer[t] & 0xffffffffL);
-          double h = d[j];
-          if (h <= min) {
-            if (h < min) {
-              up = low;
-              min = h;
-            }
-            swap(pos[j], up);
-            up++;
+        min = d[col[q]];
+        swap(q, low);
+        up = low + 1;
+        while (true) {
+          q = firstAtMost(q + 1, min);
+          if (q < 0) {
+            break;
           }
+          double h = d[col[q]];
+          if (h < min) {
+            up = low;
+            min = h;
+          }
+          swap(q, up);
+          up++;
         }
         for (int h = low; h < up; h++) {
           int j = col[h];
@@ -362,10 +399,11 @@ public final class LAPJV {
       } while (i != i1);
 
       for (int t = 0; t < nTouched; t++) {
-        d[touched[t]] = Double.MAX_VALUE;
+        int c = touched[t];
+        d[c] = Double.MAX_VALUE;
+        setLeaf(pos[c], Double.MAX_VALUE);
       }
       nTouched = 0;
-      nReached = 0;
     }
   }
 }
