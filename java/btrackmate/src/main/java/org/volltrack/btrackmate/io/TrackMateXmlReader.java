@@ -1,0 +1,882 @@
+package org.volltrack.btrackmate.io;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.stream.Location;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import org.volltrack.btrackmate.features.FeatureDeclaration;
+import org.volltrack.btrackmate.features.FeatureDimension;
+import org.volltrack.btrackmate.features.TrackMateFeatures;
+import org.volltrack.btrackmate.model.Calibration;
+import org.volltrack.btrackmate.model.FeatureFilter;
+import org.volltrack.btrackmate.model.FeatureKeys;
+import org.volltrack.btrackmate.model.Link;
+import org.volltrack.btrackmate.model.Spot;
+import org.volltrack.btrackmate.model.SpotCollection;
+import org.volltrack.btrackmate.model.TrackModel;
+import org.volltrack.btrackmate.tracking.LapSettings;
+import org.volltrack.btrackmate.tracking.LapSettingsXml;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * Reads TrackMate XML files written by TrackMate 2.1 to 8.x (the "v3" schema onwards, spec
+ * {@code trackmate.md} §2), by BTrackMate, and by {@link TrackMateXmlWriter}.
+ *
+ * <p>The file is streamed (StAX). DOCTYPE declarations are refused, so neither external entities
+ * nor entity expansion ("billion laughs") can happen. Every problem that makes the file unusable
+ * throws one {@link TrackMateXmlException} naming the file, the element, the line and what was
+ * expected; what TrackMate itself tolerates (an edge to an unknown spot, a non-LAP tracker,
+ * unreadable tracker settings, missing declarations) is skipped or defaulted and reported in
+ * {@link TrackMateXmlFile#warnings()}.
+ *
+ * <p>Required, as TrackMate's loader requires them: root {@code TrackMate} with a {@code version}
+ * ≥ 2.1.0; {@code Model} with {@code AllSpots}, {@code AllTracks} and {@code FilteredTracks};
+ * each spot's {@code ID} and numeric POSITION_X/Y/Z; when {@code Settings} is present, its {@code
+ * ImageData}, {@code InitialSpotFilter}, {@code SpotFilterCollection} and {@code
+ * TrackFilterCollection}. Spot attributes are parsed as Java doubles ({@code NaN}, {@code
+ * Infinity}; Python's {@code inf}/{@code nan} are errors). Spot ROI polygons are kept in the
+ * document; edges are oriented forward in time.
+ */
+public final class TrackMateXmlReader {
+
+  private TrackMateXmlReader() {}
+
+  /**
+   * Reads a file.
+   *
+   * @throws TrackMateXmlException when the file is not a usable TrackMate XML file
+   * @throws IOException when it cannot be read
+   */
+  public static TrackMateXmlFile read(Path file) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      return read(in, file.toString());
+    }
+  }
+
+  /**
+   * Reads a stream (not closed).
+   *
+   * @param sourceName the name used in error messages
+   * @throws TrackMateXmlException when the content is not a usable TrackMate XML file
+   * @throws IOException when the stream fails
+   */
+  public static TrackMateXmlFile read(InputStream in, String sourceName) throws IOException {
+    XMLInputFactory f = XMLInputFactory.newFactory();
+    f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+    f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+    f.setProperty(XMLInputFactory.IS_COALESCING, true);
+    try {
+      f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+    } catch (IllegalArgumentException ignored) {
+      // Not every StAX implementation knows the property; DTDs are refused below anyway.
+    }
+    XMLStreamReader r;
+    try {
+      r = f.createXMLStreamReader(in);
+    } catch (XMLStreamException e) {
+      throw new TrackMateXmlException(sourceName, null, -1, "cannot parse XML: " + e.getMessage(), e);
+    }
+    try {
+      return new Parse(r, sourceName).file();
+    } finally {
+      try {
+        r.close();
+      } catch (XMLStreamException ignored) {
+        // closing a reader that already failed
+      }
+    }
+  }
+
+  /** Compares dotted versions by their leading numbers: "3.4.2" &lt; "7.0.0-SNAPSHOT". */
+  static int[] versionNumbers(String version) {
+    String[] parts = version.trim().split("[.\\-]");
+    int[] out = new int[3];
+    for (int i = 0; i < 3; i++) {
+      if (i >= parts.length || !parts[i].matches("\\d+")) {
+        if (i == 0) {
+          return null;
+        }
+        break;
+      }
+      out[i] = Integer.parseInt(parts[i]);
+    }
+    return out;
+  }
+
+  /** One parse: the StAX cursor and what has been collected. */
+  private static final class Parse {
+    private final XMLStreamReader r;
+    private final String source;
+    private final List<String> warnings = new ArrayList<>();
+
+    private String version;
+    private String log = "";
+    private String btrackmate;
+    private boolean sawModel;
+    private String spaceUnit = "pixel";
+    private String timeUnit = "frame";
+    private final List<FeatureDeclaration> spotDecl = new ArrayList<>();
+    private final List<FeatureDeclaration> edgeDecl = new ArrayList<>();
+    private final List<FeatureDeclaration> trackDecl = new ArrayList<>();
+    private boolean sawDeclarations;
+    private boolean sawAllSpots;
+    private boolean sawAllTracks;
+    private boolean sawFilteredTracks;
+
+    private final Set<Integer> frames = new LinkedHashSet<>();
+    private final List<Spot> spots = new ArrayList<>();
+    private final Set<Long> spotIds = new HashSet<>();
+    private final Map<Long, double[]> rois = new HashMap<>();
+
+    private final List<RawTrack> rawTracks = new ArrayList<>();
+    private final List<Integer> filtered = new ArrayList<>();
+
+    private ImageInfo image;
+    private double dx = 1;
+    private double dy = 1;
+    private double dz = 1;
+    private double dt = 1;
+    private DetectorSettings detector;
+    private double initialQuality;
+    private final List<FeatureFilter> spotFilters = new ArrayList<>();
+    private final List<FeatureFilter> trackFilters = new ArrayList<>();
+    private String trackerName;
+    private LapSettings lap;
+    private String trackerKey = LapSettings.TRACKER_KEY;
+
+    Parse(XMLStreamReader r, String source) {
+      this.r = r;
+      this.source = source;
+    }
+
+    // ---- cursor helpers ---------------------------------------------------------------------
+
+    private int line() {
+      Location l = r.getLocation();
+      return l == null ? -1 : l.getLineNumber();
+    }
+
+    private TrackMateXmlException error(String element, String problem) {
+      return new TrackMateXmlException(source, element, line(), problem, null);
+    }
+
+    private int next() throws TrackMateXmlException {
+      int ev;
+      try {
+        ev = r.next();
+      } catch (XMLStreamException e) {
+        Location l = e.getLocation();
+        String msg = e.getMessage();
+        if (msg != null && msg.contains("Message: ")) {
+          msg = msg.substring(msg.indexOf("Message: ") + 9);
+        }
+        throw new TrackMateXmlException(
+            source, null, l == null ? -1 : l.getLineNumber(), "malformed XML: " + msg, e);
+      }
+      if (ev == XMLStreamConstants.DTD) {
+        throw error(
+            null,
+            "a DOCTYPE declaration is not allowed (DTDs and external entities are refused);"
+                + " TrackMate files have none");
+      }
+      if (ev == XMLStreamConstants.ENTITY_REFERENCE) {
+        throw error(null, "entity reference &" + r.getLocalName() + "; is not allowed");
+      }
+      return ev;
+    }
+
+    /** Advances to the next child element of the current one; false at the current's end tag. */
+    private boolean nextChild() throws TrackMateXmlException {
+      while (true) {
+        int ev = next();
+        if (ev == XMLStreamConstants.START_ELEMENT) {
+          return true;
+        }
+        if (ev == XMLStreamConstants.END_ELEMENT || ev == XMLStreamConstants.END_DOCUMENT) {
+          return false;
+        }
+      }
+    }
+
+    /** Skips the current element and everything in it. */
+    private void skip() throws TrackMateXmlException {
+      int depth = 1;
+      while (depth > 0) {
+        int ev = next();
+        if (ev == XMLStreamConstants.START_ELEMENT) {
+          depth++;
+        } else if (ev == XMLStreamConstants.END_ELEMENT) {
+          depth--;
+        }
+      }
+    }
+
+    /** The text of the current element (child elements skipped); leaves the cursor on its end. */
+    private String text() throws TrackMateXmlException {
+      StringBuilder sb = new StringBuilder();
+      while (true) {
+        int ev = next();
+        if (ev == XMLStreamConstants.CHARACTERS
+            || ev == XMLStreamConstants.CDATA
+            || ev == XMLStreamConstants.SPACE) {
+          sb.append(r.getText());
+        } else if (ev == XMLStreamConstants.START_ELEMENT) {
+          skip();
+        } else if (ev == XMLStreamConstants.END_ELEMENT) {
+          return sb.toString();
+        }
+      }
+    }
+
+    private String name() {
+      return r.getLocalName();
+    }
+
+    private String attr(String name) {
+      return r.getAttributeValue(null, name);
+    }
+
+    private String required(String attribute) throws TrackMateXmlException {
+      String v = attr(attribute);
+      if (v == null) {
+        throw error(name(), "the required attribute " + attribute + " is missing");
+      }
+      return v;
+    }
+
+    private int parseInt(String attribute, String value) throws TrackMateXmlException {
+      try {
+        return Integer.parseInt(value.trim());
+      } catch (NumberFormatException e) {
+        throw error(name(), "attribute " + attribute + "=\"" + value + "\" is not an integer");
+      }
+    }
+
+    private double parseDouble(String attribute, String value) throws TrackMateXmlException {
+      try {
+        return Double.parseDouble(value);
+      } catch (NumberFormatException e) {
+        throw error(
+            name(),
+            "attribute " + attribute + "=\"" + value
+                + "\" is not a number (Java syntax expected: 1.5, 1.0E-5, NaN, Infinity)");
+      }
+    }
+
+    private boolean parseBoolean(String attribute, String value) throws TrackMateXmlException {
+      if (value.equalsIgnoreCase("true")) {
+        return true;
+      }
+      if (value.equalsIgnoreCase("false")) {
+        return false;
+      }
+      throw error(name(), "attribute " + attribute + "=\"" + value + "\" is not true or false");
+    }
+
+    // ---- document -----------------------------------------------------------------------------
+
+    TrackMateXmlFile file() throws TrackMateXmlException {
+      int ev;
+      do {
+        ev = next();
+        if (ev == XMLStreamConstants.END_DOCUMENT) {
+          throw error(null, "no root element; expected <TrackMate>");
+        }
+      } while (ev != XMLStreamConstants.START_ELEMENT);
+      if (!name().equals("TrackMate")) {
+        throw error(
+            name(),
+            "expected the root element <TrackMate>, found <" + name() + ">"
+                + (name().equals("TrakMate") ? " (TrackMate 1.x schema, not supported)" : ""));
+      }
+      version = required("version");
+      int[] v = versionNumbers(version);
+      if (v == null) {
+        throw error("TrackMate", "version=\"" + version + "\" is not a version number");
+      }
+      if (v[0] < 2 || (v[0] == 2 && v[1] < 1)) {
+        throw error(
+            "TrackMate",
+            "version " + version + " is older than 2.1.0; the TrackMate 1.x-2.0 schema is not supported");
+      }
+      int rootLine = line();
+      while (nextChild()) {
+        switch (name()) {
+          case "Log":
+            log = text();
+            break;
+          case "Model":
+            model();
+            break;
+          case "Settings":
+            settings();
+            break;
+          case TrackMateXmlWriter.BTRACKMATE_ELEMENT:
+            btrackmate = text();
+            break;
+          default:
+            skip();
+        }
+      }
+      if (!sawModel) {
+        throw new TrackMateXmlException(
+            source, "TrackMate", rootLine, "the required element <Model> is missing", null);
+      }
+      return build();
+    }
+
+    private void model() throws TrackMateXmlException {
+      sawModel = true;
+      int modelLine = line();
+      if (attr("spatialunits") != null) {
+        spaceUnit = attr("spatialunits");
+      }
+      if (attr("timeunits") != null) {
+        timeUnit = attr("timeunits");
+      }
+      while (nextChild()) {
+        switch (name()) {
+          case "FeatureDeclarations":
+            declarations();
+            break;
+          case "AllSpots":
+            allSpots();
+            break;
+          case "AllTracks":
+            allTracks();
+            break;
+          case "FilteredTracks":
+            filteredTracks();
+            break;
+          default:
+            skip();
+        }
+      }
+      String missing =
+          !sawAllSpots ? "AllSpots" : !sawAllTracks ? "AllTracks" : !sawFilteredTracks ? "FilteredTracks" : null;
+      if (missing != null) {
+        throw new TrackMateXmlException(
+            source, "Model", modelLine, "the required element <" + missing + "> is missing", null);
+      }
+      if (!sawDeclarations) {
+        warnings.add("Model has no FeatureDeclarations; edge features other than LINK_COST are dropped");
+      }
+    }
+
+    private void declarations() throws TrackMateXmlException {
+      sawDeclarations = true;
+      while (nextChild()) {
+        List<FeatureDeclaration> target;
+        switch (name()) {
+          case "SpotFeatures":
+            target = spotDecl;
+            break;
+          case "EdgeFeatures":
+            target = edgeDecl;
+            break;
+          case "TrackFeatures":
+            target = trackDecl;
+            break;
+          default:
+            skip();
+            continue;
+        }
+        while (nextChild()) {
+          if (name().equals("Feature")) {
+            target.add(feature());
+          }
+          skip();
+        }
+      }
+    }
+
+    private FeatureDeclaration feature() throws TrackMateXmlException {
+      String key = required("feature");
+      String dim = required("dimension");
+      FeatureDimension d;
+      try {
+        d = FeatureDimension.valueOf(dim);
+      } catch (IllegalArgumentException e) {
+        throw error("Feature", "feature " + key + ": unknown dimension \"" + dim + "\"");
+      }
+      String name = attr("name") == null ? key : attr("name");
+      String shortName = attr("shortname") == null ? name : attr("shortname");
+      String isInt = attr("isint");
+      return new FeatureDeclaration(
+          key, name, shortName, d, isInt != null && parseBoolean("isint", isInt));
+    }
+
+    private void allSpots() throws TrackMateXmlException {
+      sawAllSpots = true;
+      while (nextChild()) {
+        if (!name().equals("SpotsInFrame")) {
+          skip();
+          continue;
+        }
+        int frame = parseInt("frame", required("frame"));
+        if (frame < 0) {
+          throw error("SpotsInFrame", "frame must be >= 0, got " + frame);
+        }
+        frames.add(frame);
+        while (nextChild()) {
+          if (name().equals("Spot")) {
+            spot(frame);
+          } else {
+            skip();
+          }
+        }
+      }
+    }
+
+    private void spot(int frame) throws TrackMateXmlException {
+      int id = parseInt("ID", required("ID"));
+      if (!spotIds.add((long) id)) {
+        throw error("Spot", "spot ID " + id + " appears twice");
+      }
+      Map<String, Double> values = new LinkedHashMap<>();
+      String name = null;
+      int nRoi = -1;
+      for (int i = 0; i < r.getAttributeCount(); i++) {
+        String key = r.getAttributeLocalName(i);
+        String value = r.getAttributeValue(i);
+        if (key.equals("ID")) {
+          continue;
+        } else if (key.equals("name")) {
+          name = value;
+        } else if (key.equals("ROI_N_POINTS")) {
+          nRoi = parseInt(key, value);
+        } else {
+          values.put(key, parseDouble(key, value));
+        }
+      }
+      for (String k :
+          new String[] {FeatureKeys.POSITION_X, FeatureKeys.POSITION_Y, FeatureKeys.POSITION_Z}) {
+        if (!values.containsKey(k)) {
+          throw error("Spot", "spot " + id + " lacks the required attribute " + k);
+        }
+      }
+      Double fileFrame = values.remove(FeatureKeys.FRAME);
+      if (fileFrame != null && fileFrame != frame) {
+        throw error(
+            "Spot",
+            "spot " + id + " has FRAME=" + fileFrame + " but is in SpotsInFrame frame=" + frame);
+      }
+      Spot.Builder b =
+          Spot.builder(
+              id,
+              frame,
+              values.remove(FeatureKeys.POSITION_X),
+              values.remove(FeatureKeys.POSITION_Y),
+              values.remove(FeatureKeys.POSITION_Z));
+      Double radius = values.remove(FeatureKeys.RADIUS);
+      Double quality = values.remove(FeatureKeys.QUALITY);
+      Double visibility = values.remove(FeatureKeys.VISIBILITY);
+      if (radius != null) {
+        b.radius(radius);
+      }
+      if (quality != null) {
+        b.quality(quality);
+      }
+      if (visibility != null) {
+        b.visible(visibility != 0);
+      }
+      if (name != null) {
+        b.name(name);
+      }
+      for (Map.Entry<String, Double> e : values.entrySet()) {
+        b.feature(e.getKey(), e.getValue());
+      }
+      Spot s;
+      try {
+        s = b.build();
+      } catch (IllegalArgumentException e) {
+        throw error("Spot", e.getMessage());
+      }
+      spots.add(s);
+      int spotLine = line();
+      String text = text().trim();
+      if (nRoi > 2) {
+        String[] parts = text.isEmpty() ? new String[0] : text.split("\\s+");
+        if (parts.length != 2 * nRoi) {
+          throw new TrackMateXmlException(
+              source, "Spot", spotLine,
+              "spot " + id + " has ROI_N_POINTS=" + nRoi + " but " + parts.length
+                  + " coordinates (expected " + 2 * nRoi + ")", null);
+        }
+        double[] poly = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+          try {
+            poly[i] = Double.parseDouble(parts[i]);
+          } catch (NumberFormatException e) {
+            throw new TrackMateXmlException(
+                source, "Spot", spotLine,
+                "spot " + id + ": ROI coordinate \"" + parts[i] + "\" is not a number", null);
+          }
+        }
+        rois.put((long) id, poly);
+      }
+    }
+
+    private void allTracks() throws TrackMateXmlException {
+      sawAllTracks = true;
+      while (nextChild()) {
+        if (!name().equals("Track")) {
+          skip();
+          continue;
+        }
+        RawTrack t = new RawTrack();
+        t.id = parseInt("TRACK_ID", required("TRACK_ID"));
+        t.name = attr("name") == null ? "Unnamed" : attr("name");
+        for (int i = 0; i < r.getAttributeCount(); i++) {
+          String key = r.getAttributeLocalName(i);
+          if (!key.equals("name")) {
+            t.features.put(key, parseDouble(key, r.getAttributeValue(i)));
+          }
+        }
+        while (nextChild()) {
+          if (!name().equals("Edge")) {
+            skip();
+            continue;
+          }
+          RawEdge e = new RawEdge();
+          e.line = line();
+          e.source = parseInt("SPOT_SOURCE_ID", required("SPOT_SOURCE_ID"));
+          e.target = parseInt("SPOT_TARGET_ID", required("SPOT_TARGET_ID"));
+          for (int i = 0; i < r.getAttributeCount(); i++) {
+            e.attributes.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
+          }
+          t.edges.add(e);
+          skip();
+        }
+        rawTracks.add(t);
+      }
+    }
+
+    private void filteredTracks() throws TrackMateXmlException {
+      sawFilteredTracks = true;
+      while (nextChild()) {
+        if (name().equals("TrackID")) {
+          filtered.add(parseInt("TRACK_ID", required("TRACK_ID")));
+        }
+        skip();
+      }
+    }
+
+    // ---- settings -----------------------------------------------------------------------------
+
+    private void settings() throws TrackMateXmlException {
+      int settingsLine = line();
+      Set<String> seen = new HashSet<>();
+      while (nextChild()) {
+        seen.add(name());
+        switch (name()) {
+          case "ImageData":
+            imageData();
+            skip();
+            break;
+          case "DetectorSettings":
+            detectorSettings();
+            skip();
+            break;
+          case "InitialSpotFilter":
+            String value = attr("value");
+            initialQuality = value == null ? 0 : parseDouble("value", value);
+            skip();
+            break;
+          case "SpotFilterCollection":
+            filters(spotFilters);
+            break;
+          case "TrackFilterCollection":
+            filters(trackFilters);
+            break;
+          case LapSettingsXml.ELEMENT:
+            tracker();
+            break;
+          default:
+            skip();
+        }
+      }
+      for (String req :
+          new String[] {"ImageData", "InitialSpotFilter", "SpotFilterCollection", "TrackFilterCollection"}) {
+        if (!seen.contains(req)) {
+          throw new TrackMateXmlException(
+              source, "Settings", settingsLine,
+              "the required element <" + req + "> is missing (TrackMate cannot load the file without it)",
+              null);
+        }
+      }
+      if (!seen.contains(LapSettingsXml.ELEMENT)) {
+        warnings.add("Settings has no TrackerSettings");
+      }
+    }
+
+    private void imageData() throws TrackMateXmlException {
+      dx = calibrationValue("pixelwidth");
+      dy = calibrationValue("pixelheight");
+      dz = calibrationValue("voxeldepth");
+      dt = calibrationValue("timeinterval");
+      String[] sizes = {"width", "height", "nslices", "nframes"};
+      int[] n = new int[4];
+      for (int i = 0; i < 4; i++) {
+        String v = attr(sizes[i]);
+        if (v == null) {
+          warnings.add("ImageData lacks " + sizes[i] + "; image size unknown");
+          return;
+        }
+        n[i] = parseInt(sizes[i], v);
+        if (n[i] < 1) {
+          warnings.add("ImageData has " + sizes[i] + "=" + n[i] + "; image size unknown");
+          return;
+        }
+      }
+      String filename = attr("filename") == null ? "" : attr("filename");
+      String folder = attr("folder") == null ? "" : attr("folder");
+      image = new ImageInfo(filename, folder, n[0], n[1], n[2], n[3]);
+    }
+
+    private double calibrationValue(String attribute) throws TrackMateXmlException {
+      String v = attr(attribute);
+      if (v == null) {
+        warnings.add("ImageData lacks " + attribute + "; 1 is used");
+        return 1;
+      }
+      double d = parseDouble(attribute, v);
+      if (!(d > 0) || Double.isInfinite(d)) {
+        warnings.add("ImageData has " + attribute + "=" + v + ", not a positive size; 1 is used");
+        return 1;
+      }
+      return d;
+    }
+
+    private void detectorSettings() {
+      String name = attr("DETECTOR_NAME");
+      if (name == null || name.isEmpty()) {
+        warnings.add("DetectorSettings has no DETECTOR_NAME; detector unknown");
+        return;
+      }
+      Map<String, String> attrs = new LinkedHashMap<>();
+      for (int i = 0; i < r.getAttributeCount(); i++) {
+        String key = r.getAttributeLocalName(i);
+        if (!key.equals("DETECTOR_NAME")) {
+          attrs.put(key, r.getAttributeValue(i));
+        }
+      }
+      detector = new DetectorSettings(name, attrs);
+    }
+
+    private void filters(List<FeatureFilter> out) throws TrackMateXmlException {
+      while (nextChild()) {
+        if (name().equals("Filter")) {
+          String feature = required("feature");
+          double value = parseDouble("value", required("value"));
+          boolean above = parseBoolean("isabove", required("isabove"));
+          try {
+            out.add(new FeatureFilter(feature, value, above));
+          } catch (IllegalArgumentException e) {
+            throw error("Filter", e.getMessage());
+          }
+        }
+        skip();
+      }
+    }
+
+    private void tracker() throws TrackMateXmlException {
+      int trackerLine = line();
+      Document dom;
+      try {
+        dom = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
+      } catch (ParserConfigurationException e) {
+        throw new IllegalStateException("no DOM implementation", e);
+      }
+      Element e = domElement(dom);
+      trackerName = LapSettingsXml.trackerKey(e);
+      if (trackerName == null) {
+        warnings.add("line " + trackerLine + ": TrackerSettings has no TRACKER_NAME");
+        return;
+      }
+      if (!LapSettingsXml.isLapTracker(e)) {
+        warnings.add(
+            "line " + trackerLine + ": tracker " + trackerName
+                + " is not a LAP tracker; its settings are not read");
+        return;
+      }
+      try {
+        lap = LapSettingsXml.read(e);
+        trackerKey = trackerName;
+      } catch (IllegalArgumentException ex) {
+        warnings.add(
+            "line " + trackerLine + ": LAP tracker settings unreadable, left out: " + ex.getMessage());
+      }
+    }
+
+    /** Copies the current element (attributes, child elements) into a DOM element. */
+    private Element domElement(Document dom) throws TrackMateXmlException {
+      Element e = dom.createElement(name());
+      for (int i = 0; i < r.getAttributeCount(); i++) {
+        e.setAttribute(r.getAttributeLocalName(i), r.getAttributeValue(i));
+      }
+      while (nextChild()) {
+        e.appendChild(domElement(dom));
+      }
+      return e;
+    }
+
+    // ---- assembly -----------------------------------------------------------------------------
+
+    private TrackMateXmlFile build() throws TrackMateXmlException {
+      SpotCollection collection;
+      try {
+        collection = SpotCollection.ofFrames(frames, spots);
+      } catch (IllegalArgumentException e) {
+        throw new TrackMateXmlException(source, "AllSpots", -1, e.getMessage(), e);
+      }
+      Set<String> declaredEdge = new HashSet<>();
+      for (FeatureDeclaration d : edgeDecl) {
+        declaredEdge.add(d.key());
+      }
+      Map<TrackMateXmlFile.EdgeKey, Map<String, Double>> edgeFeatures = new HashMap<>();
+      List<Link> links = new ArrayList<>();
+      List<TrackRecord> records = new ArrayList<>();
+      Set<Integer> trackIds = new HashSet<>();
+      for (RawTrack t : rawTracks) {
+        if (!trackIds.add(t.id)) {
+          warnings.add("TRACK_ID " + t.id + " appears twice in AllTracks");
+        }
+        List<Link> trackLinks = new ArrayList<>();
+        for (RawEdge e : t.edges) {
+          Link l = edge(e, collection, edgeFeatures, declaredEdge);
+          if (l != null) {
+            links.add(l);
+            trackLinks.add(l);
+          }
+        }
+        records.add(new TrackRecord(t.id, t.name, t.features, trackLinks));
+      }
+      List<Integer> visible = new ArrayList<>();
+      for (int id : filtered) {
+        if (trackIds.contains(id)) {
+          visible.add(id);
+        } else {
+          warnings.add("FilteredTracks lists TRACK_ID " + id + ", which is not in AllTracks");
+        }
+      }
+      TrackModel model = new TrackModel(collection, links);
+      TrackMateDocument.Builder b =
+          TrackMateDocument.builder(model)
+              .calibration(Calibration.of(dx, dy, dz, dt, spaceUnit, timeUnit))
+              .detector(detector)
+              .initialQualityThreshold(initialQuality)
+              .spotFilters(spotFilters)
+              .trackFilters(trackFilters)
+              .lapSettings(lap)
+              .trackerKey(trackerKey)
+              .log(log);
+      if (btrackmate != null) {
+        try {
+          b.btrackmateSettings(btrackmate);
+        } catch (IllegalArgumentException e) {
+          throw new TrackMateXmlException(source, TrackMateXmlWriter.BTRACKMATE_ELEMENT, -1, e.getMessage(), e);
+        }
+      }
+      for (FeatureDeclaration d : spotDecl) {
+        if (!TrackMateFeatures.spotDeclaration(d.key()).equals(d)) {
+          b.spotDeclaration(d);
+        }
+      }
+      for (Map.Entry<Long, double[]> e : rois.entrySet()) {
+        b.roi(e.getKey(), e.getValue());
+      }
+      if (image != null && !collection.byFrame().isEmpty()
+          && collection.byFrame().lastKey() >= image.nframes()) {
+        warnings.add(
+            "ImageData nframes=" + image.nframes() + " but spots reach frame "
+                + collection.byFrame().lastKey() + "; image size dropped");
+        image = null;
+      }
+      b.image(image);
+      return new TrackMateXmlFile(
+          version, b.build(), trackerName, records, visible, edgeFeatures,
+          spotDecl, edgeDecl, trackDecl, warnings);
+    }
+
+    /** A link for a raw edge, oriented forward in time; null (and a warning) when it is unusable. */
+    private Link edge(
+        RawEdge e,
+        SpotCollection collection,
+        Map<TrackMateXmlFile.EdgeKey, Map<String, Double>> edgeFeatures,
+        Set<String> declared)
+        throws TrackMateXmlException {
+      String where = "line " + e.line + ": edge " + e.source + "->" + e.target;
+      Spot a = collection.get(e.source);
+      Spot b = collection.get(e.target);
+      if (a == null || b == null) {
+        warnings.add(where + " refers to an unknown spot; skipped");
+        return null;
+      }
+      if (e.source == e.target) {
+        warnings.add(where + " joins a spot to itself; skipped");
+        return null;
+      }
+      if (a.frame() == b.frame()) {
+        warnings.add(where + " joins two spots of frame " + a.frame() + "; skipped");
+        return null;
+      }
+      Map<String, Double> features = new LinkedHashMap<>();
+      for (Map.Entry<String, String> kv : e.attributes.entrySet()) {
+        String key = kv.getKey();
+        if (key.equals(TrackMateFeatures.LINK_COST) || declared.contains(key)) {
+          try {
+            features.put(key, Double.parseDouble(kv.getValue()));
+          } catch (NumberFormatException ex) {
+            throw new TrackMateXmlException(
+                source, "Edge", e.line,
+                "attribute " + key + "=\"" + kv.getValue() + "\" is not a number", ex);
+          }
+        }
+      }
+      Double cost = features.get(TrackMateFeatures.LINK_COST);
+      boolean forward = a.frame() < b.frame();
+      Link link =
+          new Link(forward ? e.source : e.target, forward ? e.target : e.source, cost == null ? 0 : cost);
+      TrackMateXmlFile.EdgeKey key = new TrackMateXmlFile.EdgeKey(link.source(), link.target());
+      if (edgeFeatures.containsKey(key)) {
+        warnings.add(where + " is listed twice; the copy is skipped");
+        return null;
+      }
+      edgeFeatures.put(key, features);
+      return link;
+    }
+  }
+
+  private static final class RawTrack {
+    int id;
+    String name;
+    final Map<String, Double> features = new LinkedHashMap<>();
+    final List<RawEdge> edges = new ArrayList<>();
+  }
+
+  private static final class RawEdge {
+    int line;
+    long source;
+    long target;
+    final Map<String, String> attributes = new LinkedHashMap<>();
+  }
+}
