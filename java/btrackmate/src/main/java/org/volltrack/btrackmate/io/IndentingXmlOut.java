@@ -45,9 +45,20 @@ final class IndentingXmlOut {
     w.writeAttribute(name, value);
   }
 
-  /** Text inside the current element, written as is (escaped), with no indentation added. */
+  /**
+   * Text inside the current element, written as is (escaped), with no indentation added. Carriage
+   * returns are written as character references so that a reader gets them back.
+   */
   void text(String text) throws XMLStreamException {
-    w.writeCharacters(text);
+    int start = 0;
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) == '\r') {
+        w.writeCharacters(text.substring(start, i));
+        w.writeEntityRef("#xD");
+        start = i + 1;
+      }
+    }
+    w.writeCharacters(text.substring(start));
   }
 
   /** Ends the current element; its end tag goes on a new line when it had child elements. */

@@ -52,8 +52,9 @@ import org.w3c.dom.Element;
  * each spot's {@code ID} and numeric POSITION_X/Y/Z; when {@code Settings} is present, its {@code
  * ImageData}, {@code InitialSpotFilter}, {@code SpotFilterCollection} and {@code
  * TrackFilterCollection}. Spot attributes are parsed as Java doubles ({@code NaN}, {@code
- * Infinity}; Python's {@code inf}/{@code nan} are errors). Spot ROI polygons are kept in the
- * document; edges are oriented forward in time.
+ * Infinity}; Python's {@code inf}/{@code nan} are errors). POSITION_T is kept as a spot feature
+ * only where it differs from frame × dt (otherwise it is implied by the calibration). Spot ROI
+ * polygons are kept in the document; edges are oriented forward in time.
  */
 public final class TrackMateXmlReader {
 
@@ -143,6 +144,8 @@ public final class TrackMateXmlReader {
 
     private final Set<Integer> frames = new LinkedHashSet<>();
     private final List<Spot> spots = new ArrayList<>();
+    /** Each spot's POSITION_T (NaN when absent), parallel to {@link #spots}. */
+    private double[] positionT = new double[1024];
     private final Set<Long> spotIds = new HashSet<>();
     private final Map<Long, double[]> rois = new HashMap<>();
 
@@ -474,6 +477,11 @@ public final class TrackMateXmlReader {
         }
       }
       Double fileFrame = values.remove(FeatureKeys.FRAME);
+      Double t = values.remove(TrackMateFeatures.POSITION_T);
+      if (spots.size() == positionT.length) {
+        positionT = java.util.Arrays.copyOf(positionT, 2 * positionT.length);
+      }
+      positionT[spots.size()] = t == null ? Double.NaN : t;
       if (fileFrame != null && fileFrame != frame) {
         throw error(
             "Spot",
@@ -742,6 +750,14 @@ public final class TrackMateXmlReader {
     // ---- assembly -----------------------------------------------------------------------------
 
     private TrackMateXmlFile build() throws TrackMateXmlException {
+      // POSITION_T is kept as a spot feature only where it is not frame × dt.
+      for (int i = 0; i < spots.size(); i++) {
+        Spot s = spots.get(i);
+        double t = positionT[i];
+        if (!Double.isNaN(t) && Double.compare(t, s.frame() * dt) != 0) {
+          spots.set(i, s.toBuilder().feature(TrackMateFeatures.POSITION_T, t).build());
+        }
+      }
       SpotCollection collection;
       try {
         collection = SpotCollection.ofFrames(frames, spots);
@@ -797,7 +813,7 @@ public final class TrackMateXmlReader {
         }
       }
       for (FeatureDeclaration d : spotDecl) {
-        if (!TrackMateFeatures.spotDeclaration(d.key()).equals(d)) {
+        if (!FeatureKeys.isFixedSpotKey(d.key()) && !d.key().equals(TrackMateFeatures.POSITION_T)) {
           b.spotDeclaration(d);
         }
       }

@@ -110,6 +110,7 @@ public final class TrackMateXmlWriter {
   public static void write(TrackMateDocument document, OutputStream out) throws IOException {
     try {
       XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(out, "UTF-8");
+      w.writeStartDocument("UTF-8", "1.0");
       new Run(document, new IndentingXmlOut(w)).write();
       w.writeCharacters("\n");
       w.writeEndDocument();
@@ -203,11 +204,14 @@ public final class TrackMateXmlWriter {
       x.end();
     }
 
-    /** The 8 base spot features, then every extra feature any spot carries. */
+    /** The 8 base spot features, the document's declarations, then any other feature spots carry. */
     private List<FeatureDeclaration> spotDeclarations() {
       Map<String, FeatureDeclaration> out = new LinkedHashMap<>();
       for (FeatureDeclaration d : TrackMateFeatures.SPOT_BASE) {
         out.put(d.key(), d);
+      }
+      for (FeatureDeclaration d : doc.spotDeclarations().values()) {
+        out.putIfAbsent(d.key(), d);
       }
       for (Spot s : model.spots().all()) {
         for (String key : s.features().keySet()) {
@@ -452,7 +456,13 @@ public final class TrackMateXmlWriter {
       NamedNodeMap attrs = e.getAttributes();
       List<Attr> ordered = new ArrayList<>();
       for (int i = 0; i < attrs.getLength(); i++) {
-        ordered.add((Attr) attrs.item(i));
+        Attr a = (Attr) attrs.item(i);
+        // The tracker key first, as TrackMate writes it (attribute order carries no meaning).
+        if (a.getName().equals(LapSettingsXml.TRACKER_NAME_ATTRIBUTE)) {
+          ordered.add(0, a);
+        } else {
+          ordered.add(a);
+        }
       }
       for (Attr a : ordered) {
         x.attr(a.getName(), a.getValue());
