@@ -13,6 +13,7 @@ import static org.volltrack.btrackmate.features.TrackMateFeatures.SPOT_TARGET_ID
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.volltrack.btrackmate.model.Calibration;
@@ -26,8 +27,9 @@ import org.volltrack.btrackmate.model.TrackModel;
  * EDGE_X/Y/Z_LOCATION (midpoints), DIRECTIONAL_CHANGE_RATE.
  *
  * <p>The time of a spot is its {@code POSITION_T} feature when it carries one, otherwise
- * {@code frame × dt}. The calculator keeps an index of each spot's predecessors (built once), so
- * edges can be computed one at a time while streaming a file.
+ * {@code frame × dt}. The calculator keeps an index of each spot's predecessors (built once, over
+ * the whole model or, with {@link #forTrack}, over one track), so edges can be computed one at a
+ * time while streaming a file.
  */
 public final class EdgeFeatureCalculator {
 
@@ -38,12 +40,25 @@ public final class EdgeFeatureCalculator {
 
   /** A calculator for the links of {@code model}, with times from {@code calibration}. */
   public EdgeFeatureCalculator(TrackModel model, Calibration calibration) {
+    this(model, model.links(), calibration);
+  }
+
+  private EdgeFeatureCalculator(TrackModel model, List<Link> indexed, Calibration calibration) {
     this.model = Objects.requireNonNull(model, "model");
     this.calibration = Objects.requireNonNull(calibration, "calibration");
-    for (Link l : model.links()) {
+    for (Link l : indexed) {
       predecessorCount.merge(l.target(), 1, Integer::sum);
       singlePredecessor.put(l.target(), l.source());
     }
+  }
+
+  /**
+   * A calculator for the links of one track only: its index holds that track's links, so memory
+   * stays proportional to the track (a spot's predecessors are always in its own track).
+   */
+  public static EdgeFeatureCalculator forTrack(
+      TrackModel model, TrackModel.Track track, Calibration calibration) {
+    return new EdgeFeatureCalculator(model, track.links(), calibration);
   }
 
   /** The time of a spot: its {@code POSITION_T} feature if it has one, else frame × dt. */

@@ -24,15 +24,14 @@ import org.volltrack.btrackmate.model.TrackModel;
  */
 public final class TrackFeatureCalculator {
 
+  private final TrackModel model;
   private final Calibration calibration;
-  private final EdgeFeatureCalculator edges;
   private final int[] indexOfTrack;
 
   /** A calculator for the tracks of {@code model}, with times from {@code calibration}. */
   public TrackFeatureCalculator(TrackModel model, Calibration calibration) {
-    Objects.requireNonNull(model, "model");
+    this.model = Objects.requireNonNull(model, "model");
     this.calibration = Objects.requireNonNull(calibration, "calibration");
-    this.edges = new EdgeFeatureCalculator(model, calibration);
     int n = model.tracks().size();
     List<Integer> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -51,11 +50,6 @@ public final class TrackFeatureCalculator {
     return "Track_" + trackId;
   }
 
-  /** The edge calculator this one uses (same model and calibration). */
-  public EdgeFeatureCalculator edges() {
-    return edges;
-  }
-
   /**
    * All track features of one track, keyed by TrackMate key, in the order of {@link
    * TrackMateFeatures#TRACK}.
@@ -63,6 +57,7 @@ public final class TrackFeatureCalculator {
   public Map<String, Double> compute(TrackModel.Track track) {
     List<Spot> spots = track.spots();
     List<Link> links = track.links();
+    EdgeFeatureCalculator edges = EdgeFeatureCalculator.forTrack(model, track, calibration);
 
     // Branching: earlier/later neighbour counts per spot; gaps from frame differences.
     Map<Long, int[]> neighbours = new HashMap<>();

@@ -312,7 +312,6 @@ public final class TrackMateXmlWriter {
 
     private void writeTracks() throws XMLStreamException {
       TrackFeatureCalculator tracks = new TrackFeatureCalculator(model, cal);
-      EdgeFeatureCalculator edges = tracks.edges();
       if (model.tracks().isEmpty()) {
         x.empty("AllTracks");
         return;
@@ -323,6 +322,7 @@ public final class TrackMateXmlWriter {
         x.attr("name", TrackFeatureCalculator.trackName(t.id()));
         x.attr(TrackMateFeatures.TRACK_ID, Integer.toString(t.id()));
         Map<String, Double> features = tracks.compute(t);
+        EdgeFeatureCalculator edges = EdgeFeatureCalculator.forTrack(model, t, cal);
         for (FeatureDeclaration d : TrackMateFeatures.TRACK) {
           if (!d.key().equals(TrackMateFeatures.TRACK_ID)) {
             x.attr(d.key(), number(features.get(d.key()), d.isInt()));

@@ -62,7 +62,7 @@ class FixtureFeaturesTest {
     TrackMateXmlFile f = TrackMateXmlReader.read(Fixtures.trackmate(fixture));
     TrackModel model = f.document().model();
     TrackFeatureCalculator tracks = new TrackFeatureCalculator(model, f.document().calibration());
-    EdgeFeatureCalculator edges = tracks.edges();
+    EdgeFeatureCalculator edges = new EdgeFeatureCalculator(model, f.document().calibration());
 
     int edgeChecks = 0;
     for (Link l : model.links()) {

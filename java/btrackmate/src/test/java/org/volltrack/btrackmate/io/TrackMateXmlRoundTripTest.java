@@ -93,7 +93,8 @@ class TrackMateXmlRoundTripTest {
       }
     }
     Map<String, Double> edge = back.edgeFeatures(2, 3);
-    Map<String, Double> expectedEdge = calc.edges().compute(doc.model().links().get(1));
+    Map<String, Double> expectedEdge = new org.volltrack.btrackmate.features.EdgeFeatureCalculator(doc.model(), doc.calibration())
+            .compute(doc.model().links().get(1));
     assertEquals(expectedEdge, edge);
   }
 
