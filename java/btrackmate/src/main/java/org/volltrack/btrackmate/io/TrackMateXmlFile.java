@@ -2,6 +2,7 @@ package org.volltrack.btrackmate.io;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.volltrack.btrackmate.features.FeatureDeclaration;
@@ -19,7 +20,8 @@ public final class TrackMateXmlFile {
   private final String trackerName;
   private final List<TrackRecord> tracks;
   private final List<Integer> visibleTrackIds;
-  private final Map<EdgeKey, Map<String, Double>> edgeFeatures;
+  private final List<String> edgeKeys;
+  private final Map<EdgeKey, EdgeValues> edgeFeatures;
   private final List<FeatureDeclaration> spotDeclarations;
   private final List<FeatureDeclaration> edgeDeclarations;
   private final List<FeatureDeclaration> trackDeclarations;
@@ -31,7 +33,8 @@ public final class TrackMateXmlFile {
       String trackerName,
       List<TrackRecord> tracks,
       List<Integer> visibleTrackIds,
-      Map<EdgeKey, Map<String, Double>> edgeFeatures,
+      List<String> edgeKeys,
+      Map<EdgeKey, EdgeValues> edgeFeatures,
       List<FeatureDeclaration> spotDeclarations,
       List<FeatureDeclaration> edgeDeclarations,
       List<FeatureDeclaration> trackDeclarations,
@@ -41,6 +44,7 @@ public final class TrackMateXmlFile {
     this.trackerName = trackerName;
     this.tracks = Collections.unmodifiableList(new ArrayList<>(tracks));
     this.visibleTrackIds = Collections.unmodifiableList(new ArrayList<>(visibleTrackIds));
+    this.edgeKeys = Collections.unmodifiableList(new ArrayList<>(edgeKeys));
     this.edgeFeatures = edgeFeatures;
     this.spotDeclarations = Collections.unmodifiableList(new ArrayList<>(spotDeclarations));
     this.edgeDeclarations = Collections.unmodifiableList(new ArrayList<>(edgeDeclarations));
@@ -82,8 +86,18 @@ public final class TrackMateXmlFile {
    * declared edge features and LINK_COST, as numbers; {@code null} when there is no such edge.
    */
   public Map<String, Double> edgeFeatures(long spotA, long spotB) {
-    Map<String, Double> m = edgeFeatures.get(new EdgeKey(spotA, spotB));
-    return m != null ? m : edgeFeatures.get(new EdgeKey(spotB, spotA));
+    EdgeValues v = edgeFeatures.get(new EdgeKey(spotA, spotB));
+    if (v == null) {
+      v = edgeFeatures.get(new EdgeKey(spotB, spotA));
+    }
+    if (v == null) {
+      return null;
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int i = 0; i < v.keys.length; i++) {
+      out.put(edgeKeys.get(v.keys[i]), v.values[i]);
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   /** The file's SpotFeatures declarations. */
@@ -104,6 +118,17 @@ public final class TrackMateXmlFile {
   /** What the reader skipped or defaulted, one line each (empty for a clean file). */
   public List<String> warnings() {
     return warnings;
+  }
+
+  /** One edge's stored features, compactly: indices into the key list, and values. */
+  static final class EdgeValues {
+    final int[] keys;
+    final double[] values;
+
+    EdgeValues(int[] keys, double[] values) {
+      this.keys = keys;
+      this.values = values;
+    }
   }
 
   /** An edge's (source, target) pair, as stored. */

@@ -150,6 +150,9 @@ public final class TrackMateXmlReader {
     private final Map<Long, double[]> rois = new HashMap<>();
 
     private final List<RawTrack> rawTracks = new ArrayList<>();
+    /** Every Edge attribute name seen; raw edges refer to them by index. */
+    private final List<String> edgeKeys = new ArrayList<>();
+    private final Map<String, Integer> edgeKeyIndex = new HashMap<>();
     private final List<Integer> filtered = new ArrayList<>();
 
     private ImageInfo image;
@@ -568,8 +571,29 @@ public final class TrackMateXmlReader {
           e.line = line();
           e.source = parseInt("SPOT_SOURCE_ID", required("SPOT_SOURCE_ID"));
           e.target = parseInt("SPOT_TARGET_ID", required("SPOT_TARGET_ID"));
-          for (int i = 0; i < r.getAttributeCount(); i++) {
-            e.attributes.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
+          int n = r.getAttributeCount();
+          e.keys = new int[n];
+          e.values = new double[n];
+          for (int i = 0; i < n; i++) {
+            String key = r.getAttributeLocalName(i);
+            Integer k = edgeKeyIndex.get(key);
+            if (k == null) {
+              k = edgeKeys.size();
+              edgeKeys.add(key);
+              edgeKeyIndex.put(key, k);
+            }
+            e.keys[i] = k;
+            String value = r.getAttributeValue(i);
+            try {
+              e.values[i] = Double.parseDouble(value);
+            } catch (NumberFormatException ex) {
+              // An error only if the feature is declared (decided once all declarations are known).
+              e.values[i] = Double.NaN;
+              if (e.bad == null) {
+                e.bad = new LinkedHashMap<>();
+              }
+              e.bad.put(key, value);
+            }
           }
           t.edges.add(e);
           skip();
@@ -768,7 +792,12 @@ public final class TrackMateXmlReader {
       for (FeatureDeclaration d : edgeDecl) {
         declaredEdge.add(d.key());
       }
-      Map<TrackMateXmlFile.EdgeKey, Map<String, Double>> edgeFeatures = new HashMap<>();
+      boolean[] keep = new boolean[edgeKeys.size()];
+      for (int k = 0; k < keep.length; k++) {
+        keep[k] =
+            edgeKeys.get(k).equals(TrackMateFeatures.LINK_COST) || declaredEdge.contains(edgeKeys.get(k));
+      }
+      Map<TrackMateXmlFile.EdgeKey, TrackMateXmlFile.EdgeValues> edgeFeatures = new HashMap<>();
       List<Link> links = new ArrayList<>();
       List<TrackRecord> records = new ArrayList<>();
       Set<Integer> trackIds = new HashSet<>();
@@ -778,7 +807,7 @@ public final class TrackMateXmlReader {
         }
         List<Link> trackLinks = new ArrayList<>();
         for (RawEdge e : t.edges) {
-          Link l = edge(e, collection, edgeFeatures, declaredEdge);
+          Link l = edge(e, collection, edgeFeatures, keep);
           if (l != null) {
             links.add(l);
             trackLinks.add(l);
@@ -829,7 +858,7 @@ public final class TrackMateXmlReader {
       }
       b.image(image);
       return new TrackMateXmlFile(
-          version, b.build(), trackerName, records, visible, edgeFeatures,
+          version, b.build(), trackerName, records, visible, edgeKeys, edgeFeatures,
           spotDecl, edgeDecl, trackDecl, warnings);
     }
 
@@ -837,8 +866,8 @@ public final class TrackMateXmlReader {
     private Link edge(
         RawEdge e,
         SpotCollection collection,
-        Map<TrackMateXmlFile.EdgeKey, Map<String, Double>> edgeFeatures,
-        Set<String> declared)
+        Map<TrackMateXmlFile.EdgeKey, TrackMateXmlFile.EdgeValues> edgeFeatures,
+        boolean[] keep)
         throws TrackMateXmlException {
       String where = "line " + e.line + ": edge " + e.source + "->" + e.target;
       Spot a = collection.get(e.source);
@@ -855,29 +884,39 @@ public final class TrackMateXmlReader {
         warnings.add(where + " joins two spots of frame " + a.frame() + "; skipped");
         return null;
       }
-      Map<String, Double> features = new LinkedHashMap<>();
-      for (Map.Entry<String, String> kv : e.attributes.entrySet()) {
-        String key = kv.getKey();
-        if (key.equals(TrackMateFeatures.LINK_COST) || declared.contains(key)) {
-          try {
-            features.put(key, Double.parseDouble(kv.getValue()));
-          } catch (NumberFormatException ex) {
-            throw new TrackMateXmlException(
-                source, "Edge", e.line,
-                "attribute " + key + "=\"" + kv.getValue() + "\" is not a number", ex);
-          }
+      int kept = 0;
+      double cost = 0;
+      for (int i = 0; i < e.keys.length; i++) {
+        if (!keep[e.keys[i]]) {
+          continue;
+        }
+        String key = edgeKeys.get(e.keys[i]);
+        if (e.bad != null && e.bad.containsKey(key)) {
+          throw new TrackMateXmlException(
+              source, "Edge", e.line,
+              "attribute " + key + "=\"" + e.bad.get(key) + "\" is not a number", null);
+        }
+        if (key.equals(TrackMateFeatures.LINK_COST)) {
+          cost = e.values[i];
+        }
+        kept++;
+      }
+      int[] keys = new int[kept];
+      double[] values = new double[kept];
+      for (int i = 0, o = 0; i < e.keys.length; i++) {
+        if (keep[e.keys[i]]) {
+          keys[o] = e.keys[i];
+          values[o++] = e.values[i];
         }
       }
-      Double cost = features.get(TrackMateFeatures.LINK_COST);
       boolean forward = a.frame() < b.frame();
-      Link link =
-          new Link(forward ? e.source : e.target, forward ? e.target : e.source, cost == null ? 0 : cost);
+      Link link = new Link(forward ? e.source : e.target, forward ? e.target : e.source, cost);
       TrackMateXmlFile.EdgeKey key = new TrackMateXmlFile.EdgeKey(link.source(), link.target());
       if (edgeFeatures.containsKey(key)) {
         warnings.add(where + " is listed twice; the copy is skipped");
         return null;
       }
-      edgeFeatures.put(key, features);
+      edgeFeatures.put(key, new TrackMateXmlFile.EdgeValues(keys, values));
       return link;
     }
   }
@@ -893,6 +932,9 @@ public final class TrackMateXmlReader {
     int line;
     long source;
     long target;
-    final Map<String, String> attributes = new LinkedHashMap<>();
+    int[] keys;
+    double[] values;
+    /** Attributes that are not numbers (key → text), or null. */
+    Map<String, String> bad;
   }
 }

@@ -172,6 +172,21 @@ class TrackMateXmlReaderErrorsTest {
   }
 
   @Test
+  void edgeValuesMustBeNumbersOnlyWhereTrackMateReadsThem() throws Exception {
+    // LINK_COST is always read: a non-number is an error with the Edge's line.
+    TrackMateXmlException e =
+        fails(file("7.0.0", SPOTS + TRACKS.replace("LINK_COST=\"0.25\"", "LINK_COST=\"cheap\""), ""));
+    assertTrue(e.getMessage().contains("LINK_COST=\"cheap\" is not a number"), e.getMessage());
+    assertEquals(14, e.line());
+    // An undeclared attribute is ignored, as TrackMate ignores it.
+    TrackMateXmlFile f =
+        TrackMateXmlReader.read(
+            write(file("7.0.0", SPOTS + TRACKS.replace("LINK_COST=\"0.25\"", "LINK_COST=\"0.25\" NOTE=\"manual\""), "")));
+    assertEquals(1, f.document().model().links().size());
+    assertEquals(java.util.Collections.singletonMap("LINK_COST", 0.25), f.edgeFeatures(1, 2));
+  }
+
+  @Test
   void nonLapTrackerIsReportedNotRead() throws Exception {
     String settings =
         "  <Settings>\n    <ImageData filename=\"\" folder=\"\" width=\"10\" height=\"10\" nslices=\"1\" nframes=\"2\""
