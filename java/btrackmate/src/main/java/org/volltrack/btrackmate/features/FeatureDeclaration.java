@@ -39,22 +39,27 @@ public final class FeatureDeclaration {
     return new FeatureDeclaration(key, key, key, FeatureDimension.NONE, false);
   }
 
+  /** The feature key, e.g. {@code POSITION_X}. */
   public String key() {
     return key;
   }
 
+  /** The long name. */
   public String name() {
     return name;
   }
 
+  /** The short name. */
   public String shortName() {
     return shortName;
   }
 
+  /** The dimension. */
   public FeatureDimension dimension() {
     return dimension;
   }
 
+  /** Whether values are integers (written without a decimal point). */
   public boolean isInt() {
     return isInt;
   }

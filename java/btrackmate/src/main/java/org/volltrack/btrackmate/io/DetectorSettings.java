@@ -23,7 +23,8 @@ public final class DetectorSettings {
    *
    * @param name the detector key, e.g. {@code MANUAL_DETECTOR} or {@code LOG_DETECTOR}
    * @param attributes the other attributes, e.g. {@code RADIUS → "5.0"}; copied
-   * @throws IllegalArgumentException on an empty name or a {@code DETECTOR_NAME} attribute
+   * @throws IllegalArgumentException on an empty name, a {@code DETECTOR_NAME} attribute, or an
+   *     attribute name that XML cannot carry
    */
   public DetectorSettings(String name, Map<String, String> attributes) {
     if (name == null || name.isEmpty()) {
@@ -31,6 +32,10 @@ public final class DetectorSettings {
     }
     if (attributes.containsKey("DETECTOR_NAME")) {
       throw new IllegalArgumentException("DETECTOR_NAME is the name, not an attribute");
+    }
+    for (Map.Entry<String, String> e : attributes.entrySet()) {
+      XmlText.requireName("detector setting", e.getKey());
+      XmlText.requireValid("detector setting " + e.getKey(), e.getValue());
     }
     this.name = name;
     this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
@@ -42,6 +47,7 @@ public final class DetectorSettings {
         MANUAL_DETECTOR, Collections.singletonMap("RADIUS", Double.toString(radius)));
   }
 
+  /** The detector key ({@code DETECTOR_NAME}). */
   public String name() {
     return name;
   }

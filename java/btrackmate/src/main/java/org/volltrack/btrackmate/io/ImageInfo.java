@@ -45,18 +45,22 @@ public final class ImageInfo {
     return folder;
   }
 
+  /** Width in pixels. */
   public int width() {
     return width;
   }
 
+  /** Height in pixels. */
   public int height() {
     return height;
   }
 
+  /** Number of Z slices. */
   public int nslices() {
     return nslices;
   }
 
+  /** Number of frames. */
   public int nframes() {
     return nframes;
   }

@@ -80,10 +80,12 @@ public final class TrackMateDocument {
     return b;
   }
 
+  /** The spots, links and tracks. */
   public TrackModel model() {
     return model;
   }
 
+  /** Voxel size, frame interval and units. */
   public Calibration calibration() {
     return calibration;
   }

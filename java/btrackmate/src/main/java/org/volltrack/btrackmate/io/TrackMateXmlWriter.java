@@ -59,6 +59,9 @@ public final class TrackMateXmlWriter {
   /** TrackMate's key for the manual tracker, written when the document has no LAP settings. */
   public static final String MANUAL_TRACKER = "MANUAL_TRACKER";
 
+  private static final java.util.Set<String> RESERVED_SPOT_ATTRIBUTES =
+      new java.util.HashSet<>(java.util.Arrays.asList("ID", "name", "ROI_N_POINTS"));
+
   private static final String[] EDGE_ANALYZERS = {
     "Directional change", "Edge speed", "Edge target", "Edge location"
   };
@@ -76,7 +79,8 @@ public final class TrackMateXmlWriter {
    *
    * @throws IOException when the folder cannot be written
    * @throws IllegalArgumentException when the document cannot be expressed in TrackMate XML (a
-   *     spot ID outside the int range, a name with characters XML cannot carry)
+   *     spot ID outside the int range, a name with characters XML cannot carry, a spot feature key
+   *     that cannot be an attribute name or is reserved: ID, name, ROI_N_POINTS)
    */
   public static void write(TrackMateDocument document, Path file) throws IOException {
     Path target = file.toAbsolutePath();
@@ -216,6 +220,11 @@ public final class TrackMateXmlWriter {
       for (Spot s : model.spots().all()) {
         for (String key : s.features().keySet()) {
           if (!out.containsKey(key)) {
+            XmlText.requireName("spot feature key", key);
+            if (RESERVED_SPOT_ATTRIBUTES.contains(key)) {
+              throw new IllegalArgumentException(
+                  "spot feature key \"" + key + "\" is reserved in TrackMate's Spot element");
+            }
             FeatureDeclaration d = doc.spotDeclarations().get(key);
             out.put(key, d != null ? d : TrackMateFeatures.spotDeclaration(key));
           }

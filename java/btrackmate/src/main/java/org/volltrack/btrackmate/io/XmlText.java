@@ -51,4 +51,21 @@ final class XmlText {
       }
     }
   }
+
+  private static final java.util.regex.Pattern NAME =
+      java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]*");
+
+  /**
+   * Throws unless the text can be an XML attribute name (ASCII letters, digits, '_', '.', '-', not
+   * starting with a digit, '.' or '-').
+   *
+   * @throws IllegalArgumentException naming {@code what}
+   */
+  static void requireName(String what, String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          what + " \"" + name + "\" cannot be an XML attribute name; use letters, digits and '_'"
+              + " (TrackMate style: MEAN_INTENSITY_CH1)");
+    }
+  }
 }

@@ -56,14 +56,17 @@ public final class Calibration {
     return v;
   }
 
+  /** Voxel width. */
   public double dx() {
     return dx;
   }
 
+  /** Voxel height. */
   public double dy() {
     return dy;
   }
 
+  /** Voxel depth. */
   public double dz() {
     return dz;
   }
@@ -73,10 +76,12 @@ public final class Calibration {
     return dt;
   }
 
+  /** Unit of lengths and positions. */
   public String spaceUnit() {
     return spaceUnit;
   }
 
+  /** Unit of times. */
   public String timeUnit() {
     return timeUnit;
   }

@@ -32,10 +32,12 @@ public final class FeatureFilter {
     this.above = above;
   }
 
+  /** The feature key. */
   public String feature() {
     return feature;
   }
 
+  /** The threshold. */
   public double value() {
     return value;
   }

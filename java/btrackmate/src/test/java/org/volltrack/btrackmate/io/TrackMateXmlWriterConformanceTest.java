@@ -60,6 +60,22 @@ class TrackMateXmlWriterConformanceTest {
   }
 
   @Test
+  void keysThatCannotBeAttributesAreRefused() {
+    for (String key : new String[] {"mean intensity", "1ST", "ID", "name", "ROI_N_POINTS", "a<b"}) {
+      Spot s = Spot.builder(1, 0, 1, 1, 0).feature(key, 1).build();
+      TrackModel m = new TrackModel(SpotCollection.of(Collections.singletonList(s)), Collections.<Link>emptyList());
+      TrackMateDocument doc = TrackMateDocument.builder(m).build();
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class, () -> bytes(doc), key);
+      assertTrue(e.getMessage().contains(key), e.getMessage());
+    }
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> new DetectorSettings("LOG_DETECTOR", Collections.singletonMap("RADIUS 2", "5.0")));
+  }
+
+  @Test
   void checkerFindsViolations() throws Exception {
     // The checker itself must be able to fail: break a conforming file in several ways.
     String good = new String(bytes(SampleDocuments.full()), StandardCharsets.UTF_8);
