@@ -136,8 +136,9 @@ public final class LapSettingsXml {
 
   /**
    * Writes the settings as a {@code <TrackerSettings>} element of {@code doc} (not attached), with
-   * the given tracker key ({@code SPARSE_LAP_TRACKER} or {@code SIMPLE_SPARSE_LAP_TRACKER}). {@code
-   * KALMAN_SEARCH_RADIUS}, when set, is written as an attribute after {@code BLOCKING_VALUE}.
+   * the given tracker key ({@code SPARSE_LAP_TRACKER} or {@code SIMPLE_SPARSE_LAP_TRACKER}). Like
+   * TrackMate's LAP tracker factories, it does not write {@code KALMAN_SEARCH_RADIUS} (unused by
+   * the LAP tracker); {@link #read} accepts it as a {@code TrackerSettings} attribute.
    */
   public static Element write(Document doc, LapSettings settings, String trackerKey) {
     if (!LapSettings.TRACKER_KEY.equals(trackerKey)
@@ -157,11 +158,6 @@ public final class LapSettingsXml {
         LapSettings.ALTERNATIVE_LINKING_COST_FACTOR,
         Double.toString(settings.alternativeLinkingCostFactor()));
     root.setAttribute(LapSettings.BLOCKING_VALUE, Double.toString(settings.blockingValue()));
-    if (settings.kalmanSearchRadius().isPresent()) {
-      root.setAttribute(
-          LapSettings.KALMAN_SEARCH_RADIUS,
-          Double.toString(settings.kalmanSearchRadius().getAsDouble()));
-    }
 
     Element linking = doc.createElement(LINKING_ELEMENT);
     linking.setAttribute(

@@ -105,6 +105,7 @@ class LapSettingsXmlTest {
             .maxFrameGap(3)
             .allowTrackSplitting(true)
             .singletonGapClosing(true)
+            .kalmanSearchRadius(12)
             .build();
     Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
     Element e = LapSettingsXml.write(doc, s);
@@ -121,8 +122,12 @@ class LapSettingsXmlTest {
     assertTrue(xml.contains("ALLOW_TRACK_SPLITTING=\"true\""), xml);
     assertTrue(xml.contains("<FeaturePenalties MEAN_INTENSITY_CH1=\"1.0\" QUALITY=\"0.25\"/>"), xml);
     assertFalse(xml.contains("SINGLETON"), xml);
+    assertFalse(xml.contains("KALMAN"), xml);
     LapSettings back = LapSettingsXml.read(parse(xml));
-    assertEquals(s.toBuilder().singletonGapClosing(false).build(), back);
+    assertEquals(
+        s.toBuilder().singletonGapClosing(false).clearKalmanSearchRadius().build(), back);
+    Element withKalman = parse(xml.replace("BLOCKING_VALUE=", "KALMAN_SEARCH_RADIUS=\"12.0\" BLOCKING_VALUE="));
+    assertEquals(12.0, LapSettingsXml.read(withKalman).kalmanSearchRadius().getAsDouble());
   }
 
   @Test
