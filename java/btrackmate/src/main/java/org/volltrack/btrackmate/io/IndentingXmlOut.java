@@ -46,19 +46,12 @@ final class IndentingXmlOut {
   }
 
   /**
-   * Text inside the current element, written as is (escaped), with no indentation added. Carriage
-   * returns are written as character references so that a reader gets them back.
+   * Text inside the current element, written as is (escaped), with no indentation added. Line ends
+   * are written as {@code \n}: an XML reader turns {@code \r\n} and {@code \r} into {@code \n}
+   * anyway, and no StAX-implementation-specific character reference is needed.
    */
   void text(String text) throws XMLStreamException {
-    int start = 0;
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) == '\r') {
-        w.writeCharacters(text.substring(start, i));
-        w.writeEntityRef("#xD");
-        start = i + 1;
-      }
-    }
-    w.writeCharacters(text.substring(start));
+    w.writeCharacters(text.replace("\r\n", "\n").replace('\r', '\n'));
   }
 
   /** Ends the current element; its end tag goes on a new line when it had child elements. */

@@ -136,7 +136,7 @@ public final class TrackMateDocument {
     return btrackmateSettings;
   }
 
-  /** The run log (TrackMate's {@code Log} element); "" when none. */
+  /** The run log (TrackMate's {@code Log} element); "" when none. Line ends come back as {@code \n}. */
   public String log() {
     return log;
   }

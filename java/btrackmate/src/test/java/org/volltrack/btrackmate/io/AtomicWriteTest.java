@@ -76,6 +76,17 @@ class AtomicWriteTest {
   }
 
   @Test
+  void writtenFileHasTheSamePermissionsAsAnyNewFile() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file system");
+    Path plain = dir.resolve("plain.txt");
+    Files.write(plain, new byte[] {1});
+    Path target = dir.resolve("tracks.xml");
+    TrackMateXmlWriter.write(SampleDocuments.full(), target);
+    assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(target));
+  }
+
+  @Test
   void relativePathInTheWorkingFolderIsAccepted() throws Exception {
     // A bare file name has no parent; the writer must resolve it against the working folder.
     Path target = dir.resolve("relative.xml");
