@@ -16,7 +16,6 @@ import java.util.Set;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -124,7 +123,7 @@ public final class TrackMateXmlReader {
 
   /** One parse: the StAX cursor and what has been collected. */
   private static final class Parse {
-    private final XMLStreamReader r;
+    private final StaxCursor c;
     private final String source;
     private final List<String> warnings = new ArrayList<>();
 
@@ -169,132 +168,8 @@ public final class TrackMateXmlReader {
     private String trackerKey = LapSettings.TRACKER_KEY;
 
     Parse(XMLStreamReader r, String source) {
-      this.r = r;
+      this.c = new StaxCursor(r, source);
       this.source = source;
-    }
-
-    // ---- cursor helpers ---------------------------------------------------------------------
-
-    private int line() {
-      Location l = r.getLocation();
-      return l == null ? -1 : l.getLineNumber();
-    }
-
-    private TrackMateXmlException error(String element, String problem) {
-      return new TrackMateXmlException(source, element, line(), problem, null);
-    }
-
-    private int next() throws TrackMateXmlException {
-      int ev;
-      try {
-        ev = r.next();
-      } catch (XMLStreamException e) {
-        Location l = e.getLocation();
-        String msg = e.getMessage();
-        if (msg != null && msg.contains("Message: ")) {
-          msg = msg.substring(msg.indexOf("Message: ") + 9);
-        }
-        throw new TrackMateXmlException(
-            source, null, l == null ? -1 : l.getLineNumber(), "malformed XML: " + msg, e);
-      }
-      if (ev == XMLStreamConstants.DTD) {
-        throw error(
-            null,
-            "a DOCTYPE declaration is not allowed (DTDs and external entities are refused);"
-                + " TrackMate files have none");
-      }
-      if (ev == XMLStreamConstants.ENTITY_REFERENCE) {
-        throw error(null, "entity reference &" + r.getLocalName() + "; is not allowed");
-      }
-      return ev;
-    }
-
-    /** Advances to the next child element of the current one; false at the current's end tag. */
-    private boolean nextChild() throws TrackMateXmlException {
-      while (true) {
-        int ev = next();
-        if (ev == XMLStreamConstants.START_ELEMENT) {
-          return true;
-        }
-        if (ev == XMLStreamConstants.END_ELEMENT || ev == XMLStreamConstants.END_DOCUMENT) {
-          return false;
-        }
-      }
-    }
-
-    /** Skips the current element and everything in it. */
-    private void skip() throws TrackMateXmlException {
-      int depth = 1;
-      while (depth > 0) {
-        int ev = next();
-        if (ev == XMLStreamConstants.START_ELEMENT) {
-          depth++;
-        } else if (ev == XMLStreamConstants.END_ELEMENT) {
-          depth--;
-        }
-      }
-    }
-
-    /** The text of the current element (child elements skipped); leaves the cursor on its end. */
-    private String text() throws TrackMateXmlException {
-      StringBuilder sb = new StringBuilder();
-      while (true) {
-        int ev = next();
-        if (ev == XMLStreamConstants.CHARACTERS
-            || ev == XMLStreamConstants.CDATA
-            || ev == XMLStreamConstants.SPACE) {
-          sb.append(r.getText());
-        } else if (ev == XMLStreamConstants.START_ELEMENT) {
-          skip();
-        } else if (ev == XMLStreamConstants.END_ELEMENT) {
-          return sb.toString();
-        }
-      }
-    }
-
-    private String name() {
-      return r.getLocalName();
-    }
-
-    private String attr(String name) {
-      return r.getAttributeValue(null, name);
-    }
-
-    private String required(String attribute) throws TrackMateXmlException {
-      String v = attr(attribute);
-      if (v == null) {
-        throw error(name(), "the required attribute " + attribute + " is missing");
-      }
-      return v;
-    }
-
-    private int parseInt(String attribute, String value) throws TrackMateXmlException {
-      try {
-        return Integer.parseInt(value.trim());
-      } catch (NumberFormatException e) {
-        throw error(name(), "attribute " + attribute + "=\"" + value + "\" is not an integer");
-      }
-    }
-
-    private double parseDouble(String attribute, String value) throws TrackMateXmlException {
-      try {
-        return Double.parseDouble(value);
-      } catch (NumberFormatException e) {
-        throw error(
-            name(),
-            "attribute " + attribute + "=\"" + value
-                + "\" is not a number (Java syntax expected: 1.5, 1.0E-5, NaN, Infinity)");
-      }
-    }
-
-    private boolean parseBoolean(String attribute, String value) throws TrackMateXmlException {
-      if (value.equalsIgnoreCase("true")) {
-        return true;
-      }
-      if (value.equalsIgnoreCase("false")) {
-        return false;
-      }
-      throw error(name(), "attribute " + attribute + "=\"" + value + "\" is not true or false");
     }
 
     // ---- document -----------------------------------------------------------------------------
@@ -302,32 +177,32 @@ public final class TrackMateXmlReader {
     TrackMateXmlFile file() throws TrackMateXmlException {
       int ev;
       do {
-        ev = next();
+        ev = c.next();
         if (ev == XMLStreamConstants.END_DOCUMENT) {
-          throw error(null, "no root element; expected <TrackMate>");
+          throw c.error(null, "no root element; expected <TrackMate>");
         }
       } while (ev != XMLStreamConstants.START_ELEMENT);
-      if (!name().equals("TrackMate")) {
-        throw error(
-            name(),
-            "expected the root element <TrackMate>, found <" + name() + ">"
-                + (name().equals("TrakMate") ? " (TrackMate 1.x schema, not supported)" : ""));
+      if (!c.name().equals("TrackMate")) {
+        throw c.error(
+            c.name(),
+            "expected the root element <TrackMate>, found <" + c.name() + ">"
+                + (c.name().equals("TrakMate") ? " (TrackMate 1.x schema, not supported)" : ""));
       }
-      version = required("version");
+      version = c.required("version");
       int[] v = versionNumbers(version);
       if (v == null) {
-        throw error("TrackMate", "version=\"" + version + "\" is not a version number");
+        throw c.error("TrackMate", "version=\"" + version + "\" is not a version number");
       }
       if (v[0] < 2 || (v[0] == 2 && v[1] < 1)) {
-        throw error(
+        throw c.error(
             "TrackMate",
             "version " + version + " is older than 2.1.0; the TrackMate 1.x-2.0 schema is not supported");
       }
-      int rootLine = line();
-      while (nextChild()) {
-        switch (name()) {
+      int rootLine = c.line();
+      while (c.nextChild()) {
+        switch (c.name()) {
           case "Log":
-            log = text();
+            log = c.text();
             break;
           case "Model":
             model();
@@ -336,10 +211,10 @@ public final class TrackMateXmlReader {
             settings();
             break;
           case TrackMateXmlWriter.BTRACKMATE_ELEMENT:
-            btrackmate = text();
+            btrackmate = c.text();
             break;
           default:
-            skip();
+            c.skip();
         }
       }
       if (!sawModel) {
@@ -351,15 +226,15 @@ public final class TrackMateXmlReader {
 
     private void model() throws TrackMateXmlException {
       sawModel = true;
-      int modelLine = line();
-      if (attr("spatialunits") != null) {
-        spaceUnit = attr("spatialunits");
+      int modelLine = c.line();
+      if (c.attr("spatialunits") != null) {
+        spaceUnit = c.attr("spatialunits");
       }
-      if (attr("timeunits") != null) {
-        timeUnit = attr("timeunits");
+      if (c.attr("timeunits") != null) {
+        timeUnit = c.attr("timeunits");
       }
-      while (nextChild()) {
-        switch (name()) {
+      while (c.nextChild()) {
+        switch (c.name()) {
           case "FeatureDeclarations":
             declarations();
             break;
@@ -373,7 +248,7 @@ public final class TrackMateXmlReader {
             filteredTracks();
             break;
           default:
-            skip();
+            c.skip();
         }
       }
       String missing =
@@ -389,9 +264,9 @@ public final class TrackMateXmlReader {
 
     private void declarations() throws TrackMateXmlException {
       sawDeclarations = true;
-      while (nextChild()) {
+      while (c.nextChild()) {
         List<FeatureDeclaration> target;
-        switch (name()) {
+        switch (c.name()) {
           case "SpotFeatures":
             target = spotDecl;
             break;
@@ -402,81 +277,81 @@ public final class TrackMateXmlReader {
             target = trackDecl;
             break;
           default:
-            skip();
+            c.skip();
             continue;
         }
-        while (nextChild()) {
-          if (name().equals("Feature")) {
+        while (c.nextChild()) {
+          if (c.name().equals("Feature")) {
             target.add(feature());
           }
-          skip();
+          c.skip();
         }
       }
     }
 
     private FeatureDeclaration feature() throws TrackMateXmlException {
-      String key = required("feature");
-      String dim = required("dimension");
+      String key = c.required("feature");
+      String dim = c.required("dimension");
       FeatureDimension d;
       try {
         d = FeatureDimension.valueOf(dim);
       } catch (IllegalArgumentException e) {
-        throw error("Feature", "feature " + key + ": unknown dimension \"" + dim + "\"");
+        throw c.error("Feature", "feature " + key + ": unknown dimension \"" + dim + "\"");
       }
-      String name = attr("name") == null ? key : attr("name");
-      String shortName = attr("shortname") == null ? name : attr("shortname");
-      String isInt = attr("isint");
+      String name = c.attr("name") == null ? key : c.attr("name");
+      String shortName = c.attr("shortname") == null ? name : c.attr("shortname");
+      String isInt = c.attr("isint");
       return new FeatureDeclaration(
-          key, name, shortName, d, isInt != null && parseBoolean("isint", isInt));
+          key, name, shortName, d, isInt != null && c.parseBoolean("isint", isInt));
     }
 
     private void allSpots() throws TrackMateXmlException {
       sawAllSpots = true;
-      while (nextChild()) {
-        if (!name().equals("SpotsInFrame")) {
-          skip();
+      while (c.nextChild()) {
+        if (!c.name().equals("SpotsInFrame")) {
+          c.skip();
           continue;
         }
-        int frame = parseInt("frame", required("frame"));
+        int frame = c.parseInt("frame", c.required("frame"));
         if (frame < 0) {
-          throw error("SpotsInFrame", "frame must be >= 0, got " + frame);
+          throw c.error("SpotsInFrame", "frame must be >= 0, got " + frame);
         }
         frames.add(frame);
-        while (nextChild()) {
-          if (name().equals("Spot")) {
+        while (c.nextChild()) {
+          if (c.name().equals("Spot")) {
             spot(frame);
           } else {
-            skip();
+            c.skip();
           }
         }
       }
     }
 
     private void spot(int frame) throws TrackMateXmlException {
-      int id = parseInt("ID", required("ID"));
+      int id = c.parseInt("ID", c.required("ID"));
       if (!spotIds.add((long) id)) {
-        throw error("Spot", "spot ID " + id + " appears twice");
+        throw c.error("Spot", "spot ID " + id + " appears twice");
       }
       Map<String, Double> values = new LinkedHashMap<>();
       String name = null;
       int nRoi = -1;
-      for (int i = 0; i < r.getAttributeCount(); i++) {
-        String key = r.getAttributeLocalName(i);
-        String value = r.getAttributeValue(i);
+      for (int i = 0; i < c.attributeCount(); i++) {
+        String key = c.attributeName(i);
+        String value = c.attributeValue(i);
         if (key.equals("ID")) {
           continue;
         } else if (key.equals("name")) {
           name = value;
         } else if (key.equals("ROI_N_POINTS")) {
-          nRoi = parseInt(key, value);
+          nRoi = c.parseInt(key, value);
         } else {
-          values.put(key, parseDouble(key, value));
+          values.put(key, c.parseDouble(key, value));
         }
       }
       for (String k :
           new String[] {FeatureKeys.POSITION_X, FeatureKeys.POSITION_Y, FeatureKeys.POSITION_Z}) {
         if (!values.containsKey(k)) {
-          throw error("Spot", "spot " + id + " lacks the required attribute " + k);
+          throw c.error("Spot", "spot " + id + " lacks the required attribute " + k);
         }
       }
       Double fileFrame = values.remove(FeatureKeys.FRAME);
@@ -486,7 +361,7 @@ public final class TrackMateXmlReader {
       }
       positionT[spots.size()] = t == null ? Double.NaN : t;
       if (fileFrame != null && fileFrame != frame) {
-        throw error(
+        throw c.error(
             "Spot",
             "spot " + id + " has FRAME=" + fileFrame + " but is in SpotsInFrame frame=" + frame);
       }
@@ -519,11 +394,11 @@ public final class TrackMateXmlReader {
       try {
         s = b.build();
       } catch (IllegalArgumentException e) {
-        throw error("Spot", e.getMessage());
+        throw c.error("Spot", e.getMessage());
       }
       spots.add(s);
-      int spotLine = line();
-      String text = text().trim();
+      int spotLine = c.line();
+      String text = c.text().trim();
       if (nRoi > 2) {
         String[] parts = text.isEmpty() ? new String[0] : text.split("\\s+");
         if (parts.length != 2 * nRoi) {
@@ -548,34 +423,34 @@ public final class TrackMateXmlReader {
 
     private void allTracks() throws TrackMateXmlException {
       sawAllTracks = true;
-      while (nextChild()) {
-        if (!name().equals("Track")) {
-          skip();
+      while (c.nextChild()) {
+        if (!c.name().equals("Track")) {
+          c.skip();
           continue;
         }
         RawTrack t = new RawTrack();
-        t.id = parseInt("TRACK_ID", required("TRACK_ID"));
-        t.name = attr("name") == null ? "Unnamed" : attr("name");
-        for (int i = 0; i < r.getAttributeCount(); i++) {
-          String key = r.getAttributeLocalName(i);
+        t.id = c.parseInt("TRACK_ID", c.required("TRACK_ID"));
+        t.name = c.attr("name") == null ? "Unnamed" : c.attr("name");
+        for (int i = 0; i < c.attributeCount(); i++) {
+          String key = c.attributeName(i);
           if (!key.equals("name")) {
-            t.features.put(key, parseDouble(key, r.getAttributeValue(i)));
+            t.features.put(key, c.parseDouble(key, c.attributeValue(i)));
           }
         }
-        while (nextChild()) {
-          if (!name().equals("Edge")) {
-            skip();
+        while (c.nextChild()) {
+          if (!c.name().equals("Edge")) {
+            c.skip();
             continue;
           }
           RawEdge e = new RawEdge();
-          e.line = line();
-          e.source = parseInt("SPOT_SOURCE_ID", required("SPOT_SOURCE_ID"));
-          e.target = parseInt("SPOT_TARGET_ID", required("SPOT_TARGET_ID"));
-          int n = r.getAttributeCount();
+          e.line = c.line();
+          e.source = c.parseInt("SPOT_SOURCE_ID", c.required("SPOT_SOURCE_ID"));
+          e.target = c.parseInt("SPOT_TARGET_ID", c.required("SPOT_TARGET_ID"));
+          int n = c.attributeCount();
           e.keys = new int[n];
           e.values = new double[n];
           for (int i = 0; i < n; i++) {
-            String key = r.getAttributeLocalName(i);
+            String key = c.attributeName(i);
             Integer k = edgeKeyIndex.get(key);
             if (k == null) {
               k = edgeKeys.size();
@@ -583,7 +458,7 @@ public final class TrackMateXmlReader {
               edgeKeyIndex.put(key, k);
             }
             e.keys[i] = k;
-            String value = r.getAttributeValue(i);
+            String value = c.attributeValue(i);
             try {
               e.values[i] = Double.parseDouble(value);
             } catch (NumberFormatException ex) {
@@ -596,7 +471,7 @@ public final class TrackMateXmlReader {
             }
           }
           t.edges.add(e);
-          skip();
+          c.skip();
         }
         rawTracks.add(t);
       }
@@ -604,34 +479,34 @@ public final class TrackMateXmlReader {
 
     private void filteredTracks() throws TrackMateXmlException {
       sawFilteredTracks = true;
-      while (nextChild()) {
-        if (name().equals("TrackID")) {
-          filtered.add(parseInt("TRACK_ID", required("TRACK_ID")));
+      while (c.nextChild()) {
+        if (c.name().equals("TrackID")) {
+          filtered.add(c.parseInt("TRACK_ID", c.required("TRACK_ID")));
         }
-        skip();
+        c.skip();
       }
     }
 
     // ---- settings -----------------------------------------------------------------------------
 
     private void settings() throws TrackMateXmlException {
-      int settingsLine = line();
+      int settingsLine = c.line();
       Set<String> seen = new HashSet<>();
-      while (nextChild()) {
-        seen.add(name());
-        switch (name()) {
+      while (c.nextChild()) {
+        seen.add(c.name());
+        switch (c.name()) {
           case "ImageData":
             imageData();
-            skip();
+            c.skip();
             break;
           case "DetectorSettings":
             detectorSettings();
-            skip();
+            c.skip();
             break;
           case "InitialSpotFilter":
-            String value = attr("value");
-            initialQuality = value == null ? 0 : parseDouble("value", value);
-            skip();
+            String value = c.attr("value");
+            initialQuality = value == null ? 0 : c.parseDouble("value", value);
+            c.skip();
             break;
           case "SpotFilterCollection":
             filters(spotFilters);
@@ -643,7 +518,7 @@ public final class TrackMateXmlReader {
             tracker();
             break;
           default:
-            skip();
+            c.skip();
         }
       }
       for (String req :
@@ -668,29 +543,29 @@ public final class TrackMateXmlReader {
       String[] sizes = {"width", "height", "nslices", "nframes"};
       int[] n = new int[4];
       for (int i = 0; i < 4; i++) {
-        String v = attr(sizes[i]);
+        String v = c.attr(sizes[i]);
         if (v == null) {
           warnings.add("ImageData lacks " + sizes[i] + "; image size unknown");
           return;
         }
-        n[i] = parseInt(sizes[i], v);
+        n[i] = c.parseInt(sizes[i], v);
         if (n[i] < 1) {
           warnings.add("ImageData has " + sizes[i] + "=" + n[i] + "; image size unknown");
           return;
         }
       }
-      String filename = attr("filename") == null ? "" : attr("filename");
-      String folder = attr("folder") == null ? "" : attr("folder");
+      String filename = c.attr("filename") == null ? "" : c.attr("filename");
+      String folder = c.attr("folder") == null ? "" : c.attr("folder");
       image = new ImageInfo(filename, folder, n[0], n[1], n[2], n[3]);
     }
 
     private double calibrationValue(String attribute) throws TrackMateXmlException {
-      String v = attr(attribute);
+      String v = c.attr(attribute);
       if (v == null) {
         warnings.add("ImageData lacks " + attribute + "; 1 is used");
         return 1;
       }
-      double d = parseDouble(attribute, v);
+      double d = c.parseDouble(attribute, v);
       if (!(d > 0) || Double.isInfinite(d)) {
         warnings.add("ImageData has " + attribute + "=" + v + ", not a positive size; 1 is used");
         return 1;
@@ -699,39 +574,39 @@ public final class TrackMateXmlReader {
     }
 
     private void detectorSettings() {
-      String name = attr("DETECTOR_NAME");
+      String name = c.attr("DETECTOR_NAME");
       if (name == null || name.isEmpty()) {
         warnings.add("DetectorSettings has no DETECTOR_NAME; detector unknown");
         return;
       }
       Map<String, String> attrs = new LinkedHashMap<>();
-      for (int i = 0; i < r.getAttributeCount(); i++) {
-        String key = r.getAttributeLocalName(i);
+      for (int i = 0; i < c.attributeCount(); i++) {
+        String key = c.attributeName(i);
         if (!key.equals("DETECTOR_NAME")) {
-          attrs.put(key, r.getAttributeValue(i));
+          attrs.put(key, c.attributeValue(i));
         }
       }
       detector = new DetectorSettings(name, attrs);
     }
 
     private void filters(List<FeatureFilter> out) throws TrackMateXmlException {
-      while (nextChild()) {
-        if (name().equals("Filter")) {
-          String feature = required("feature");
-          double value = parseDouble("value", required("value"));
-          boolean above = parseBoolean("isabove", required("isabove"));
+      while (c.nextChild()) {
+        if (c.name().equals("Filter")) {
+          String feature = c.required("feature");
+          double value = c.parseDouble("value", c.required("value"));
+          boolean above = c.parseBoolean("isabove", c.required("isabove"));
           try {
             out.add(new FeatureFilter(feature, value, above));
           } catch (IllegalArgumentException e) {
-            throw error("Filter", e.getMessage());
+            throw c.error("Filter", e.getMessage());
           }
         }
-        skip();
+        c.skip();
       }
     }
 
     private void tracker() throws TrackMateXmlException {
-      int trackerLine = line();
+      int trackerLine = c.line();
       Document dom;
       try {
         dom = DocumentBuilderFactory.newInstance().newDocumentBuilder().newDocument();
@@ -761,11 +636,11 @@ public final class TrackMateXmlReader {
 
     /** Copies the current element (attributes, child elements) into a DOM element. */
     private Element domElement(Document dom) throws TrackMateXmlException {
-      Element e = dom.createElement(name());
-      for (int i = 0; i < r.getAttributeCount(); i++) {
-        e.setAttribute(r.getAttributeLocalName(i), r.getAttributeValue(i));
+      Element e = dom.createElement(c.name());
+      for (int i = 0; i < c.attributeCount(); i++) {
+        e.setAttribute(c.attributeName(i), c.attributeValue(i));
       }
-      while (nextChild()) {
+      while (c.nextChild()) {
         e.appendChild(domElement(dom));
       }
       return e;
