@@ -39,15 +39,18 @@ final class StaxCursor {
     return r.getAttributeValue(i);
   }
 
+  /** The current line (1-based), or -1 when unknown. */
   int line() {
     Location l = r.getLocation();
     return l == null ? -1 : l.getLineNumber();
   }
 
+  /** An error at the current line. */
   TrackMateXmlException error(String element, String problem) {
     return new TrackMateXmlException(source, element, line(), problem, null);
   }
 
+  /** The next event; DTDs, entity references and malformed XML throw. */
   int next() throws TrackMateXmlException {
     int ev;
     try {
@@ -116,14 +119,17 @@ final class StaxCursor {
     }
   }
 
+  /** The local name of the current element. */
   String name() {
     return r.getLocalName();
   }
 
+  /** An attribute of the current element, or null. */
   String attr(String name) {
     return r.getAttributeValue(null, name);
   }
 
+  /** An attribute of the current element; missing throws. */
   String required(String attribute) throws TrackMateXmlException {
     String v = attr(attribute);
     if (v == null) {
@@ -132,6 +138,7 @@ final class StaxCursor {
     return v;
   }
 
+  /** An attribute value as an int; anything else throws. */
   int parseInt(String attribute, String value) throws TrackMateXmlException {
     try {
       return Integer.parseInt(value.trim());
@@ -140,6 +147,7 @@ final class StaxCursor {
     }
   }
 
+  /** An attribute value as a Java double (NaN, Infinity allowed); anything else throws. */
   double parseDouble(String attribute, String value) throws TrackMateXmlException {
     try {
       return Double.parseDouble(value);
@@ -151,6 +159,7 @@ final class StaxCursor {
     }
   }
 
+  /** An attribute value as true/false (any case); anything else throws. */
   boolean parseBoolean(String attribute, String value) throws TrackMateXmlException {
     if (value.equalsIgnoreCase("true")) {
       return true;
