@@ -98,8 +98,9 @@ public final class CellColumns {
    * The TrackMate feature key of a column that is not one of the fixed ones; {@code label} gives
    * {@code LABEL}. Intensity columns get TrackMate's per-channel keys ({@code mean_intensity} →
    * {@code MEAN_INTENSITY_CH1}, {@code total_intensity_ch2} → {@code TOTAL_INTENSITY_CH2}); any other
-   * name is upper-cased with runs of characters other than A-Z, 0-9 and _ replaced by one _ and a
-   * leading digit prefixed with _ (so the key is a valid XML attribute name).
+   * name is upper-cased, each run of characters other than A-Z and 0-9 becomes one _, leading and
+   * trailing _ are dropped and a leading digit (or an empty key) gets a _ before it, so the key is a
+   * valid XML attribute name.
    *
    * @throws IllegalArgumentException for an intensity column of channel 0 (channels count from 1)
    */
@@ -116,7 +117,8 @@ public final class CellColumns {
       }
       return m.group(1).toUpperCase(Locale.ROOT) + "_INTENSITY_CH" + channel;
     }
-    String key = column.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]+", "_");
+    String key =
+        column.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_").replaceAll("^_+|_+$", "");
     if (key.isEmpty() || Character.isDigit(key.charAt(0))) {
       key = "_" + key;
     }
