@@ -98,9 +98,15 @@ public final class SettingsJson {
     try {
       JsonReader jr = new JsonReader(reader);
       jr.setStrictness(Strictness.STRICT);
-      root = GSON.getAdapter(JsonElement.class).read(jr);
-      if (jr.peek() != JsonToken.END_DOCUMENT) {
-        throw new BadInputException(source, jr.getPath(), "unexpected text after the settings object");
+      root = element(jr, source);
+      boolean trailing;
+      try {
+        trailing = jr.peek() != JsonToken.END_DOCUMENT;
+      } catch (com.google.gson.stream.MalformedJsonException e) {
+        trailing = true;
+      }
+      if (trailing) {
+        throw new BadInputException(source, "", "unexpected text after the settings object");
       }
     } catch (JsonParseException | com.google.gson.stream.MalformedJsonException | IllegalStateException e) {
       throw new BadInputException(source, "", "not valid JSON: " + firstLine(e.getMessage()), e);
@@ -108,6 +114,46 @@ public final class SettingsJson {
       throw new BadInputException(source, "", "not valid JSON: it ends too early", e);
     }
     return new Parser(source, baseDir).settings(root);
+  }
+
+  /** One JSON value as a tree, like Gson's own adapter but refusing duplicate keys in an object. */
+  private static JsonElement element(JsonReader jr, String source) throws IOException {
+    switch (jr.peek()) {
+      case BEGIN_OBJECT:
+        JsonObject o = new JsonObject();
+        jr.beginObject();
+        while (jr.hasNext()) {
+          String name = jr.nextName();
+          String path = jr.getPath();
+          if (o.has(name)) {
+            throw new BadInputException(
+                source, path.startsWith("$.") ? path.substring(2) : path, "duplicate key");
+          }
+          o.add(name, element(jr, source));
+        }
+        jr.endObject();
+        return o;
+      case BEGIN_ARRAY:
+        JsonArray a = new JsonArray();
+        jr.beginArray();
+        while (jr.hasNext()) {
+          a.add(element(jr, source));
+        }
+        jr.endArray();
+        return a;
+      case STRING:
+        return new JsonPrimitive(jr.nextString());
+      case NUMBER:
+        return new JsonPrimitive(new java.math.BigDecimal(jr.nextString()));
+      case BOOLEAN:
+        return new JsonPrimitive(jr.nextBoolean());
+      case NULL:
+        jr.nextNull();
+        return JsonNull.INSTANCE;
+      default:
+        throw new com.google.gson.stream.MalformedJsonException(
+            "unexpected " + jr.peek() + " at " + jr.getPath());
+    }
   }
 
   /** Reads settings from a JSON string (paths kept as written). */
@@ -124,7 +170,9 @@ public final class SettingsJson {
       return "";
     }
     int i = s.indexOf('\n');
-    return i < 0 ? s : s.substring(0, i);
+    String line = i < 0 ? s : s.substring(0, i);
+    return line.replace(
+        "Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed JSON");
   }
 
   /** The settings as pretty-printed JSON. */
