@@ -50,8 +50,8 @@ import org.volltrack.btrackmate.model.SpotCollection;
  *       when there is no positive finite volume either.
  *   <li>{@code quality}: finite; 1.0 when absent or empty.
  *   <li>Other columns: a column whose first non-empty value is a number is a feature column, and then
- *       every non-empty value in it must be a number; an empty cell leaves the spot without that
- *       feature. A column whose first non-empty value is text, or that is empty throughout, is
+ *       every non-empty value in it must be a number; {@code true}/{@code false} (any case) count as
+ *       the numbers 1 and 0 (pandas' booleans); an empty cell leaves the spot without that feature. A column whose first non-empty value is text, or that is empty throughout, is
  *       ignored and listed in {@link CellTable#ignoredColumns()}.
  *   <li>Frames: the spot collection holds every frame from 0 to the largest frame in the file, empty
  *       ones included, as a TrackMate detection run over the whole movie does; so a frame without
@@ -89,7 +89,8 @@ public final class CellsCsvReader {
   }
 
   /**
-   * Reads a cell table from a stream of UTF-8 bytes; {@code source} names it in error messages.
+   * Reads a cell table from a stream of UTF-8 bytes, to its end, and closes it; {@code source} names
+   * it in error messages.
    *
    * @throws BadInputException when the content is not a valid cell table
    * @throws IOException on a failure to read the stream
@@ -317,7 +318,7 @@ public final class CellsCsvReader {
           row.builder.feature(e.getValue(), integral(r, column, "an integer label"));
           continue;
         }
-        Double v = Numbers.parse(text);
+        Double v = Numbers.parseFeature(text);
         Boolean isNumeric = numeric.get(col);
         if (isNumeric == null) {
           isNumeric = v != null;

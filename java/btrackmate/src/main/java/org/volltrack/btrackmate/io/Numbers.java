@@ -33,6 +33,21 @@ final class Numbers {
     return null;
   }
 
+  /**
+   * Like {@link #parse}, and also {@code true}/{@code false} in any case as 1 and 0 (pandas writes
+   * boolean columns such as an inside-tissue flag that way).
+   */
+  static Double parseFeature(String s) {
+    String t = s.trim();
+    if (t.equalsIgnoreCase("true")) {
+      return 1.0;
+    }
+    if (t.equalsIgnoreCase("false")) {
+      return 0.0;
+    }
+    return parse(t);
+  }
+
   /** The value of an integer literal (optional sign, digits only) in the long range, else null. */
   static Long parseLong(String s) {
     String t = s.trim();

@@ -184,6 +184,15 @@ class CellsCsvReaderTest {
   }
 
   @Test
+  void booleanFeatureValuesAreOneAndZero() throws IOException {
+    SpotCollection s = read("frame,x,y,z,inside_tissue\n0,0,0,0,True\n0,1,0,0,false\n0,2,0,0,0.5\n").spots();
+    assertEquals(1.0, s.get(0).feature("INSIDE_TISSUE"));
+    assertEquals(0.0, s.get(1).feature("INSIDE_TISSUE"));
+    assertEquals(0.5, s.get(2).feature("INSIDE_TISSUE"));
+    assertTrue(error("frame,x,y,z\n0,true,0,0\n").contains("column 'x'"), "not for coordinates");
+  }
+
+  @Test
   void quotingCrlfBomAndBlankLinesAreHandled() throws IOException {
     byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
     byte[] body =

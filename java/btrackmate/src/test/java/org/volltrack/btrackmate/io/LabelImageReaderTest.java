@@ -245,6 +245,44 @@ class LabelImageReaderTest {
     assertEquals(3, fromFiles.geometry().frames());
   }
 
+  /** A minimal little-endian TIFF of 32-bit integers (no SampleFormat tag: unsigned integer). */
+  private static byte[] int32Tiff(int w, int h, int[] values) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(134 + 4 * w * h).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
+    int[][] tags = {
+      {256, 3, w}, {257, 3, h}, {258, 3, 32}, {259, 3, 1}, {262, 3, 1},
+      {273, 4, 134}, {277, 3, 1}, {278, 3, h}, {279, 4, 4 * w * h}, {284, 3, 1}
+    };
+    b.putShort((short) tags.length);
+    for (int[] t : tags) {
+      b.putShort((short) t[0]).putShort((short) t[1]).putInt(1);
+      if (t[1] == 3) {
+        b.putShort((short) t[2]).putShort((short) 0);
+      } else {
+        b.putInt(t[2]);
+      }
+    }
+    b.putInt(0);
+    for (int v : values) {
+      b.putInt(v);
+    }
+    return b.array();
+  }
+
+  @Test
+  void thirtyTwoBitIntegerLabelTiffsAreAccepted() throws IOException {
+    Path p = dir.resolve("int32.tif");
+    Files.write(p, int32Tiff(3, 2, new int[] {70000, 70000, 0, 0, 5, 0}));
+    SpotCollection s = new LabelImageReader(VoxelSize.zyx(1, 1, 1), null).read(p, null, null).spots();
+    assertEquals(2, s.size());
+    assertEquals(5.0, s.get(0).feature("LABEL"));
+    assertEquals(1.0, s.get(0).x());
+    assertEquals(1.0, s.get(0).y());
+    assertEquals(70000.0, s.get(1).feature("LABEL"));
+    assertEquals(0.5, s.get(1).x(), EPS);
+    assertEquals(2.0, s.get(1).quality());
+  }
+
   @Test
   void eightBitLabelsWork() {
     ImagePlus l = Images.calibrate(Images.tzyx("l8", Kind.BYTE, labels()), 2.0, 0.5, 0.25, 1.0, "micron");
