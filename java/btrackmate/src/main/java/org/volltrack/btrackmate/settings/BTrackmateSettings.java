@@ -117,7 +117,7 @@ public final class BTrackmateSettings {
     return minTrackletLength;
   }
 
-  /** TrackMate tracker key → value (Double, Integer, Boolean, String, Map&lt;String, Double&gt;), sorted, unmodifiable. */
+  /** TrackMate tracker key → value (Double, Integer, Boolean, Map&lt;String, Double&gt;), sorted, unmodifiable. */
   public Map<String, Object> tracker() {
     return tracker;
   }

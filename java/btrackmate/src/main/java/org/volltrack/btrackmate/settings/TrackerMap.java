@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Checks and normalises the tracker settings map: TrackMate's LAP keys (spec §1.2, plus
- * {@code TRACKER_NAME}) with TrackMate's value types, so that the LAP settings parser receives exactly
- * what TrackMate's own settings map holds.
+ * Checks and normalises the tracker settings map: TrackMate's LAP keys (spec §1.2) with TrackMate's
+ * value types, plus BTrackmate's {@code SINGLETON_GAP_CLOSING} extension: exactly the keys the LAP
+ * settings parser ({@code LapSettings.fromMap}) accepts, so that it receives what TrackMate's own
+ * settings map holds. The tracker name is not a key here (BTrackmate runs the sparse LAP tracker).
  *
  * <table>
  *   <caption>tracker keys</caption>
@@ -19,10 +20,10 @@ import java.util.TreeMap;
  *       MERGING_MAX_DISTANCE, ALTERNATIVE_LINKING_COST_FACTOR, CUTOFF_PERCENTILE, BLOCKING_VALUE,
  *       KALMAN_SEARCH_RADIUS</td></tr>
  *   <tr><td>Integer</td><td>MAX_FRAME_GAP</td></tr>
- *   <tr><td>Boolean</td><td>ALLOW_GAP_CLOSING, ALLOW_TRACK_SPLITTING, ALLOW_TRACK_MERGING</td></tr>
+ *   <tr><td>Boolean</td><td>ALLOW_GAP_CLOSING, ALLOW_TRACK_SPLITTING, ALLOW_TRACK_MERGING,
+ *       SINGLETON_GAP_CLOSING (BTrackmate)</td></tr>
  *   <tr><td>Map&lt;String, Double&gt;</td><td>LINKING_FEATURE_PENALTIES,
  *       GAP_CLOSING_FEATURE_PENALTIES, SPLITTING_FEATURE_PENALTIES, MERGING_FEATURE_PENALTIES</td></tr>
- *   <tr><td>String</td><td>TRACKER_NAME</td></tr>
  * </table>
  *
  * <p>Value ranges (e.g. CUTOFF_PERCENTILE in [0, 1]) are the LAP settings' business, not checked here.
@@ -35,8 +36,7 @@ public final class TrackerMap {
     DOUBLE("a number"),
     INTEGER("an integer"),
     BOOLEAN("true or false"),
-    PENALTIES("an object of feature name to number"),
-    STRING("a string");
+    PENALTIES("an object of feature name to number");
 
     final String expected;
 
@@ -57,7 +57,10 @@ public final class TrackerMap {
       m.put(k, Type.DOUBLE);
     }
     m.put("MAX_FRAME_GAP", Type.INTEGER);
-    for (String k : Arrays.asList("ALLOW_GAP_CLOSING", "ALLOW_TRACK_SPLITTING", "ALLOW_TRACK_MERGING")) {
+    for (String k :
+        Arrays.asList(
+            "ALLOW_GAP_CLOSING", "ALLOW_TRACK_SPLITTING", "ALLOW_TRACK_MERGING",
+            "SINGLETON_GAP_CLOSING")) {
       m.put(k, Type.BOOLEAN);
     }
     for (String k :
@@ -66,7 +69,6 @@ public final class TrackerMap {
             "SPLITTING_FEATURE_PENALTIES", "MERGING_FEATURE_PENALTIES")) {
       m.put(k, Type.PENALTIES);
     }
-    m.put("TRACKER_NAME", Type.STRING);
     TYPES = Collections.unmodifiableMap(m);
   }
 
@@ -120,11 +122,6 @@ public final class TrackerMap {
         break;
       case BOOLEAN:
         if (v instanceof Boolean) {
-          return v;
-        }
-        break;
-      case STRING:
-        if (v instanceof String) {
           return v;
         }
         break;

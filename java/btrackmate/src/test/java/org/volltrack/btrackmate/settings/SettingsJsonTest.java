@@ -32,7 +32,7 @@ class SettingsJsonTest {
 
   private static BTrackmateSettings full() {
     Map<String, Object> tracker = new LinkedHashMap<>();
-    tracker.put("TRACKER_NAME", "SPARSE_LAP_TRACKER");
+    tracker.put("SINGLETON_GAP_CLOSING", false);
     tracker.put("LINKING_MAX_DISTANCE", 12.5);
     tracker.put("MAX_FRAME_GAP", 3);
     tracker.put("ALLOW_TRACK_SPLITTING", true);
@@ -194,7 +194,9 @@ class SettingsJsonTest {
     assertThrows(UnsupportedOperationException.class, () -> s.tracker().put("MAX_FRAME_GAP", 1));
     assertEquals(s, s.toBuilder().build());
     List<String> keys = Arrays.asList(TrackerMap.knownKeys().toArray(new String[0]));
-    assertEquals(17, keys.size(), "the 16 LAP keys of spec §1.2 and TRACKER_NAME");
+    assertEquals(17, keys.size(), "the 16 LAP keys of spec §1.2 and SINGLETON_GAP_CLOSING");
+    assertTrue(keys.contains("SINGLETON_GAP_CLOSING"));
+    assertFalse(keys.contains("TRACKER_NAME"));
     assertTrue(keys.contains("CUTOFF_PERCENTILE"));
   }
 
