@@ -33,7 +33,7 @@ $(JAR_STAMP): $(JAVA_SOURCES)
 	touch $@
 
 demo: setup
-	$(BIN)/volltrack demo demo-output
+	$(BIN)/volltrack demo --overwrite volltrack-demo
 
 # Every suite runs even when an earlier one fails; the exit status is non-zero if any failed.
 test: setup
@@ -74,5 +74,5 @@ constraints:
 	  /tmp/volltrack-constraints-venv/bin/pip freeze --exclude-editable | grep -v -E '^(pip|volltrack)=='; } > constraints.txt
 
 clean:
-	rm -rf $(VENV) $(JAR_DIR) dist build demo-output
+	rm -rf $(VENV) $(JAR_DIR) dist build volltrack-demo
 	mvn -B -q clean
