@@ -29,7 +29,9 @@ $(JAR_STAMP): $(JAVA_SOURCES)
 	rm -f $(JAR_DIR)/*.jar
 	cp java/btrackmate/target/btrackmate-*.jar $(JAR_DIR)/
 	rm -f $(JAR_DIR)/original-*.jar
-	cp java/btrackmate/target/lib/*.jar $(JAR_DIR)/
+	mkdir -p $(JAR_DIR)/lib
+	rm -f $(JAR_DIR)/lib/*.jar
+	cp java/btrackmate/target/lib/*.jar $(JAR_DIR)/lib/
 	touch $@
 
 demo: setup

@@ -44,7 +44,7 @@ def test_wheel_carries_the_jars_and_finds_them_without_a_checkout(tmp_path, repo
         names = zf.namelist()
         zf.extractall(tmp_path / "site")
     assert any(n.startswith("volltrack/jars/btrackmate-") and n.endswith(".jar") for n in names)
-    assert any(n.startswith("volltrack/jars/ij-") and n.endswith(".jar") for n in names)
+    assert any(n.startswith("volltrack/jars/lib/ij-") and n.endswith(".jar") for n in names)
     assert "volltrack/py.typed" in names
     # Import the unpacked wheel (not the checkout) and locate the jars inside it.
     site = str(tmp_path / "site")

@@ -4,8 +4,9 @@ Looked up in this order:
 
 1. the folder named by the ``VOLLTRACK_JARS`` environment variable;
 2. ``volltrack/jars/`` inside the installed package — a wheel built with ``make wheel`` carries
-   ``btrackmate-<version>.jar`` and ``ij-<version>.jar`` there as package data, and ``make setup``
-   copies them there in a checkout;
+   ``btrackmate-<version>.jar`` there and ``ij-<version>.jar`` in ``jars/lib/`` (where the jar's
+   manifest ``Class-Path`` points, so ``java -jar`` works too) as package data, and
+   ``make setup`` copies them there in a checkout;
 3. the Maven build folder of a checkout, ``java/btrackmate/target/`` (jar) and
    ``target/lib/`` (ImageJ 1).
 """
@@ -60,14 +61,14 @@ def find_jars() -> BTrackmateJars:
     """
     env = os.environ.get("VOLLTRACK_JARS")
     if env:
-        found = _look_in(Path(env), Path(env))
+        found = _look_in(Path(env), Path(env)) or _look_in(Path(env), Path(env) / "lib")
         if found is None:
             raise VolltrackError(
-                f"VOLLTRACK_JARS={env}: expected btrackmate-*.jar and ij-*.jar in that folder"
+                f"VOLLTRACK_JARS={env}: expected btrackmate-*.jar and ij-*.jar (there or in lib/)"
             )
         return found
     for jar_folder, lib_folder in (
-        (_PACKAGE_JARS, _PACKAGE_JARS),
+        (_PACKAGE_JARS, _PACKAGE_JARS / "lib"),
         (_CHECKOUT_TARGET, _CHECKOUT_TARGET / "lib"),
     ):
         found = _look_in(jar_folder, lib_folder)

@@ -1,4 +1,4 @@
-"""File formats: calibrated ImageJ TIFFs and Cell Tracking Challenge ground truth.
+"""File formats: calibrated ImageJ TIFFs, Cell Tracking Challenge ground truth, TrackMate XML.
 
 All writers are atomic: they write to a temporary name in the target folder, then rename.
 """
@@ -13,14 +13,17 @@ from volltrack.io._ctc import (
     write_ctc_tracks,
 )
 from volltrack.io._images import ImageData, read_image, write_imagej_tzyx
+from volltrack.io._trackmate import TrackMateGraph, read_trackmate_graph
 
 __all__ = [
     "ImageData",
+    "TrackMateGraph",
     "atomic_path",
     "ctc_frame_digits",
     "ctcmetrics_valid",
     "read_ctc_tracks",
     "read_image",
+    "read_trackmate_graph",
     "validate_ctc",
     "write_ctc_ground_truth",
     "write_ctc_tracks",
