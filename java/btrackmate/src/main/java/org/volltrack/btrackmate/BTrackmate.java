@@ -2,10 +2,7 @@ package org.volltrack.btrackmate;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import org.volltrack.btrackmate.filter.FeatureFilter;
 import org.volltrack.btrackmate.io.BadInputException;
 import org.volltrack.btrackmate.io.ImageGeometry;
 import org.volltrack.btrackmate.io.ImageInfo;
@@ -164,14 +161,10 @@ public final class BTrackmate {
               vs == null ? 1 : vs.x(), vs == null ? 1 : vs.y(), vs == null ? 1 : vs.z(),
               dt == null ? 1 : dt, CSV_SPACE_UNIT, dt == null ? FRAME_TIME_UNIT : CSV_TIME_UNIT);
     }
-    List<org.volltrack.btrackmate.model.FeatureFilter> spotFilters = new ArrayList<>();
-    for (FeatureFilter f : settings.filters().featureFilters()) {
-      spotFilters.add(new org.volltrack.btrackmate.model.FeatureFilter(f.feature(), f.value(), f.isAbove()));
-    }
     return TrackMateDocument.builder(model)
         .calibration(calibration)
         .image(image)
-        .spotFilters(spotFilters)
+        .spotFilters(settings.filters().featureFilters())
         .lapSettings(lap)
         .btrackmateSettings(SettingsJson.toJson(settings))
         .log(log(model))

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.volltrack.btrackmate.filter.FeatureFilter;
+import org.volltrack.btrackmate.model.FeatureFilter;
 import org.volltrack.btrackmate.filter.FilterSettings;
 import org.volltrack.btrackmate.io.BadInputException;
 import org.volltrack.btrackmate.io.TrackMateXmlFile;

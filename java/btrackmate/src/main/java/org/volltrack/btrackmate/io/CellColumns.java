@@ -58,13 +58,14 @@ public final class CellColumns {
       Collections.unmodifiableList(Arrays.asList(FRAME, X, Y, Z));
 
   /** BTrackmate's own spot feature keys. */
-  public static final String LABEL_KEY = "LABEL";
+  public static final String LABEL_KEY = org.volltrack.btrackmate.model.FeatureKeys.LABEL;
   /** Cell volume in physical units cubed (area for 2D data). */
-  public static final String VOLUME_KEY = "VOLUME";
+  public static final String VOLUME_KEY = org.volltrack.btrackmate.model.FeatureKeys.VOLUME;
   /** Fraction (0..1) of the cell's voxels inside the tissue mask. */
-  public static final String INSIDE_TISSUE_KEY = "INSIDE_TISSUE";
+  public static final String INSIDE_TISSUE_KEY = org.volltrack.btrackmate.model.FeatureKeys.INSIDE_TISSUE;
   /** Distance from the cell's centroid to the tissue boundary, physical units. */
-  public static final String DISTANCE_TO_BOUNDARY_KEY = "DISTANCE_TO_BOUNDARY";
+  public static final String DISTANCE_TO_BOUNDARY_KEY =
+      org.volltrack.btrackmate.model.FeatureKeys.DISTANCE_TO_BOUNDARY;
 
   /**
    * Keys a column may not map to: the fixed spot fields (set from frame, x, y, z, radius, quality),

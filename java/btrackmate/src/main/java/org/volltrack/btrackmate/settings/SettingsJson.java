@@ -22,12 +22,13 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.volltrack.btrackmate.filter.FeatureFilter;
+import org.volltrack.btrackmate.model.FeatureFilter;
 import org.volltrack.btrackmate.filter.FilterSettings;
 import org.volltrack.btrackmate.filter.RoiBox;
 import org.volltrack.btrackmate.io.BadInputException;
@@ -415,7 +416,7 @@ public final class SettingsJson {
       } catch (BadInputException e) {
         throw e;
       } catch (IllegalArgumentException e) {
-        throw bad(e.getMessage().startsWith("tracker key") ? "tracker" : "input", e.getMessage());
+        throw bad("input", e.getMessage());
       }
     }
 
@@ -502,7 +503,19 @@ public final class SettingsJson {
     private Map<String, Object> tracker(JsonObject t) {
       Map<String, Object> m = new LinkedHashMap<>();
       for (Map.Entry<String, JsonElement> e : t.entrySet()) {
-        m.put(e.getKey(), plain(e.getValue(), "tracker." + e.getKey()));
+        String key = e.getKey();
+        String where = "tracker." + key;
+        if (!TrackerMap.knownKeys().contains(key)) {
+          throw bad(where, "unknown tracker key; expected one of " + TrackerMap.knownKeys());
+        }
+        Object value = plain(e.getValue(), where);
+        try {
+          TrackerMap.normalize(Collections.singletonMap(key, value));
+        } catch (IllegalArgumentException ex) {
+          String msg = ex.getMessage();
+          throw bad(where, msg.startsWith(key + " ") ? msg.substring(key.length() + 1) : msg);
+        }
+        m.put(key, value);
       }
       try {
         return TrackerMap.normalize(m);
