@@ -2,7 +2,12 @@ package org.volltrack.btrackmate;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import org.volltrack.btrackmate.features.FeatureDeclaration;
 import org.volltrack.btrackmate.io.BadInputException;
 import org.volltrack.btrackmate.io.ImageGeometry;
 import org.volltrack.btrackmate.io.ImageInfo;
@@ -10,6 +15,7 @@ import org.volltrack.btrackmate.io.TrackMateDocument;
 import org.volltrack.btrackmate.io.TrackMateXmlWriter;
 import org.volltrack.btrackmate.io.VoxelSize;
 import org.volltrack.btrackmate.model.Calibration;
+import org.volltrack.btrackmate.model.FeatureFilter;
 import org.volltrack.btrackmate.model.Spot;
 import org.volltrack.btrackmate.model.SpotCollection;
 import org.volltrack.btrackmate.model.TrackModel;
@@ -93,11 +99,46 @@ public final class BTrackmate {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
-    LapSettings lap = LapSettings.fromMap(settings.tracker());
+    LapSettings.fromMap(settings.tracker()); // fail on bad settings before reading anything
     progress.progress(0.0, "Reading cells");
     LoadedCells cells = CellsInput.load(settings);
+    TrackMateDocument source = cells.trackmateSource();
+    LapSettings lap = lapSettings(settings, source);
     SpotCollection spots = cells.spots();
     checkIds(spots, inputName(settings));
+    TrackModel tracked;
+    if (settings.tracking()) {
+      tracked = track(settings, spots, lap, progress, threads);
+    } else {
+      progress.progress(0.05, "Keeping the file's links");
+      tracked = new TrackModel(spots, source.model().links());
+    }
+    progress.progress(0.95, "Pruning short tracklets");
+    TrackModel pruned = new TrackletPruner(settings.minTrackletLength()).prune(tracked);
+    TrackMateDocument document = document(settings, cells, lap, pruned);
+    progress.progress(1.0, "Done");
+    return new BTrackmateResult(settings, spots, lap, pruned, document, tracked.links().size());
+  }
+
+  /**
+   * The LAP settings of a run: the run's tracker map over the TrackMate XML input's tracker
+   * settings (when it has LAP settings), over TrackMate's defaults.
+   */
+  private static LapSettings lapSettings(BTrackmateSettings settings, TrackMateDocument source) {
+    if (source == null || source.lapSettings() == null) {
+      return LapSettings.fromMap(settings.tracker());
+    }
+    Map<String, Object> merged = new LinkedHashMap<>(source.lapSettings().toMap());
+    merged.putAll(settings.tracker());
+    return LapSettings.fromMap(merged);
+  }
+
+  private static TrackModel track(
+      BTrackmateSettings settings,
+      SpotCollection spots,
+      LapSettings lap,
+      TrackingProgress progress,
+      int threads) {
     progress.progress(0.05, "Tracking");
     SparseLapTracker tracker =
         SparseLapTracker.builder()
@@ -113,11 +154,7 @@ public final class BTrackmate {
       // e.g. a penalty on a feature some cell lacks: the cells do not fit the tracker settings
       throw new BadInputException(inputName(settings), "tracking", e.getMessage(), e);
     }
-    progress.progress(0.95, "Pruning short tracklets");
-    TrackModel pruned = new TrackletPruner(settings.minTrackletLength()).prune(tracked);
-    TrackMateDocument document = document(settings, cells, lap, pruned);
-    progress.progress(1.0, "Done");
-    return new BTrackmateResult(settings, spots, lap, pruned, document, tracked.links().size());
+    return tracked;
   }
 
   /**
@@ -131,8 +168,7 @@ public final class BTrackmate {
   }
 
   private static String inputName(BTrackmateSettings s) {
-    Path p = s.inputKind() == BTrackmateSettings.InputKind.CELLS_CSV ? s.cellsCsv() : s.labels();
-    return String.valueOf(p);
+    return String.valueOf(s.input());
   }
 
   private static void checkIds(SpotCollection spots, String source) {
@@ -148,6 +184,10 @@ public final class BTrackmate {
   private static TrackMateDocument document(
       BTrackmateSettings settings, LoadedCells cells, LapSettings lap, TrackModel model) {
     ImageGeometry geometry = cells.geometry();
+    TrackMateDocument source = cells.trackmateSource();
+    if (source != null) {
+      return fromTrackMateFile(settings, source, lap, model);
+    }
     Calibration calibration;
     ImageInfo image = null;
     if (geometry != null) {
@@ -169,6 +209,37 @@ public final class BTrackmate {
         .btrackmateSettings(SettingsJson.toJson(settings))
         .log(log(model))
         .build();
+  }
+
+  /** A document that keeps what the input file says (calibration, image, detector, filters, ROIs). */
+  private static TrackMateDocument fromTrackMateFile(
+      BTrackmateSettings settings, TrackMateDocument source, LapSettings lap, TrackModel model) {
+    Calibration c = source.calibration();
+    VoxelSize vs = settings.voxelSize();
+    Double dt = settings.frameInterval();
+    Calibration calibration =
+        Calibration.of(
+            vs == null ? c.dx() : vs.x(), vs == null ? c.dy() : vs.y(), vs == null ? c.dz() : vs.z(),
+            dt == null ? c.dt() : dt, c.spaceUnit(), c.timeUnit());
+    List<FeatureFilter> spotFilters = new ArrayList<>(source.spotFilters());
+    spotFilters.addAll(settings.filters().featureFilters());
+    TrackMateDocument.Builder b =
+        TrackMateDocument.builder(model)
+            .calibration(calibration)
+            .image(source.image())
+            .detector(source.detector())
+            .initialQualityThreshold(source.initialQualityThreshold())
+            .spotFilters(spotFilters)
+            .lapSettings(lap)
+            .btrackmateSettings(SettingsJson.toJson(settings))
+            .log(log(model));
+    for (FeatureDeclaration d : source.spotDeclarations().values()) {
+      b.spotDeclaration(d);
+    }
+    for (Long id : source.roiSpotIds()) {
+      b.roi(id, source.roi(id));
+    }
+    return b.build();
   }
 
   private static String log(TrackModel model) {

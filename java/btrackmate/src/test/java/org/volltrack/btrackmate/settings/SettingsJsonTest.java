@@ -65,6 +65,20 @@ class SettingsJsonTest {
   }
 
   @Test
+  void trackmateXmlInputWithoutTrackingRoundTrips() {
+    BTrackmateSettings s =
+        BTrackmateSettings.builder().trackmateXml(Paths.get("/data/old.xml")).tracking(false).minTrackletLength(2).build();
+    String json = SettingsJson.toJson(s);
+    assertTrue(json.contains("\"trackmate_xml\": \"/data/old.xml\""), json);
+    assertTrue(json.contains("\"tracking\": false"), json);
+    BTrackmateSettings back = SettingsJson.fromJson(json, "s.json");
+    assertEquals(s, back);
+    assertEquals(BTrackmateSettings.InputKind.TRACKMATE_XML, back.inputKind());
+    assertEquals(Paths.get("/data/old.xml"), back.input());
+    assertFalse(back.tracking());
+  }
+
+  @Test
   void writesAtomicallyAndReadsBackWithRelativePathsResolved() throws IOException {
     Path sub = Files.createDirectories(dir.resolve("run"));
     Path file = sub.resolve("settings.json");
@@ -125,7 +139,7 @@ class SettingsJsonTest {
   @Test
   void unknownKeysAreRejectedWithTheirPath() {
     assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"min_track_length\": 2}")
-        .startsWith("s.json: min_track_length: unknown key; expected one of [version, input, filters, min_tracklet_length, tracker]"));
+        .startsWith("s.json: min_track_length: unknown key; expected one of [version, input, filters, min_tracklet_length, tracker, tracking]"));
     assertTrue(error("{\"input\": {\"cells_csv\": \"c\", \"voxel_sise\": [1, 1, 1]}}").startsWith("s.json: input.voxel_sise: unknown key"));
     assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"filters\": {\"features\": [{\"feature\": \"VOLUME\", \"value\": 1, \"is_above\": true, \"x\": 1}]}}")
         .startsWith("s.json: filters.features[0].x: unknown key"));
@@ -172,9 +186,12 @@ class SettingsJsonTest {
 
   @Test
   void inconsistentInputsAreRejected() {
-    assertEquals("s.json: input: missing; expected an object with cells_csv, or labels (and raw, mask)", error("{}"));
-    assertEquals("s.json: input: no input: give a cells CSV or a label image", error("{\"input\": {}}"));
-    assertEquals("s.json: input: give a cells CSV or a label image, not both", error("{\"input\": {\"cells_csv\": \"c\", \"labels\": \"l\"}}"));
+    assertEquals("s.json: input: missing; expected an object with cells_csv, labels (and raw), or trackmate_xml", error("{}"));
+    assertEquals("s.json: input: no input: give a cells CSV, a label image or a TrackMate XML file", error("{\"input\": {}}"));
+    assertEquals("s.json: input: give one input: a cells CSV, a label image or a TrackMate XML file", error("{\"input\": {\"cells_csv\": \"c\", \"labels\": \"l\"}}"));
+    assertEquals("s.json: input: give one input: a cells CSV, a label image or a TrackMate XML file", error("{\"input\": {\"trackmate_xml\": \"t.xml\", \"labels\": \"l\"}}"));
+    assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"tracking\": false}").contains("tracking can be turned off only for TrackMate XML input"));
+    assertTrue(error("{\"input\": {\"trackmate_xml\": \"t.xml\"}, \"tracking\": 0}").startsWith("s.json: tracking: "));
     assertTrue(error("{\"input\": {\"cells_csv\": \"c\", \"raw\": \"r\"}}").contains("a raw image needs a label image"));
     assertTrue(error("{\"input\": {\"labels\": \"l\"}, \"filters\": {\"centroid_in_tissue\": true}}").contains("needs a tissue mask"));
     assertTrue(error("{\"input\": {\"labels\": \"\"}}").contains("input.labels: expected a file path, got an empty string"));
