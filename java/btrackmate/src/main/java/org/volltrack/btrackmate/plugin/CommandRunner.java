@@ -2,6 +2,7 @@ package org.volltrack.btrackmate.plugin;
 
 import ij.IJ;
 import ij.Macro;
+import ij.macro.Interpreter;
 import java.awt.GraphicsEnvironment;
 import java.io.IOException;
 import org.volltrack.btrackmate.tracking.TrackingProgress;
@@ -17,9 +18,13 @@ import org.volltrack.btrackmate.tracking.TrackingProgress;
  *
  * <p><b>Macro or headless</b> ({@link Macro#getOptions()} set, or no screen): success is one line
  * in the Log window (stdout when ImageJ has no window); an error is one line
- * {@code <command>: <message>} in the Log, then {@link Macro#abort()} stops the calling macro (in
- * a macro's thread ImageJ ends the macro quietly; elsewhere the call only raises ImageJ's abort
- * flag). No dialog is opened, so batch runs never block.
+ * {@code <command>: <message>} in the Log, and the calling macro stops there, quietly: the running
+ * macro {@link Interpreter} is told to ignore errors and aborted with that line (ImageJ then ends
+ * the macro before its next statement, with no dialog, headless too). With no macro running (a
+ * Java caller of {@code IJ.run}), {@link Macro#abort()} raises ImageJ's abort flag instead, which
+ * {@code IJ.run} may turn into its "Macro canceled" exception. (A plain {@code Macro.abort()} does
+ * not stop a macro in ImageJ 1.54p: {@code IJ.run} swallows it when called from a macro.) No
+ * dialog is opened, so batch runs never block.
  *
  * <p>Either way nothing is written when the parameters or inputs are bad (the XML is written last,
  * atomically). I/O failures are reported the same way; any other exception is a bug and is left
@@ -71,7 +76,13 @@ final class CommandRunner {
       IJ.error(name, oneLine);
     } else {
       IJ.log(name + ": " + oneLine);
-      Macro.abort();
+      Interpreter macro = Interpreter.getInstance();
+      if (macro != null && !macro.done()) {
+        macro.setIgnoreErrors(true);
+        macro.abort(name + ": " + oneLine);
+      } else {
+        Macro.abort();
+      }
     }
   }
 }
