@@ -19,11 +19,12 @@ final class CalibrationFields {
   static final List<Field> CALIBRATION =
       Collections.unmodifiableList(
           Arrays.asList(
-              Field.number("Voxel_z (empty: image calibration)", "",
-                  "voxel size along Z, physical units; give all three voxel sizes or none"),
-              Field.number("Voxel_y", "", "voxel size along Y, physical units"),
-              Field.number("Voxel_x", "", "voxel size along X, physical units"),
-              Field.number("Frame_interval (empty: image calibration, else 1)", "",
+              Field.number("Voxel_z", "",
+                      "voxel size along Z, physical units; give all three voxel sizes or none (empty: the image's)")
+                  .under("Calibration overrides (empty: the image's own)"),
+              Field.number("Voxel_y", "", "voxel size along Y, physical units").onSameRow(),
+              Field.number("Voxel_x", "", "voxel size along X, physical units").onSameRow(),
+              Field.number("Frame_interval", "",
                   "time between frames (e.g. s); empty: the image's, else 1")));
 
   /**

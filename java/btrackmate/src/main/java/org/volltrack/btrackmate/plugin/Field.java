@@ -34,8 +34,16 @@ public final class Field {
   private final String defaultText;
   private final boolean defaultState;
   private final String description;
+  private final String heading;
+  private final boolean sameRow;
 
   private Field(Kind kind, String label, String defaultText, boolean defaultState, String description) {
+    this(kind, label, defaultText, defaultState, description, null, false);
+  }
+
+  private Field(
+      Kind kind, String label, String defaultText, boolean defaultState, String description,
+      String heading, boolean sameRow) {
     this.kind = Objects.requireNonNull(kind, "kind");
     if (label == null || label.isEmpty() || label.startsWith(" ") || label.startsWith(":")) {
       throw new IllegalArgumentException("a field needs a label that starts with its key, got '" + label + "'");
@@ -44,6 +52,8 @@ public final class Field {
     this.defaultText = Objects.requireNonNull(defaultText, "defaultText");
     this.defaultState = defaultState;
     this.description = Objects.requireNonNull(description, "description");
+    this.heading = heading;
+    this.sameRow = sameRow;
   }
 
   /** A file path field, empty by default. */
@@ -59,6 +69,26 @@ public final class Field {
   /** A checkbox with its state when the dialog opens. */
   public static Field checkbox(String label, boolean defaultState, String description) {
     return new Field(Kind.CHECKBOX, label, "", defaultState, description);
+  }
+
+  /** This field with a section heading shown above it in the dialog (layout only). */
+  public Field under(String sectionHeading) {
+    return new Field(kind, label, defaultText, defaultState, description, sectionHeading, sameRow);
+  }
+
+  /** This field shown on the same dialog row as the previous one (layout only). */
+  public Field onSameRow() {
+    return new Field(kind, label, defaultText, defaultState, description, heading, true);
+  }
+
+  /** The section heading shown above this field, or {@code null}. */
+  public String heading() {
+    return heading;
+  }
+
+  /** Whether the dialog shows this field on the previous field's row. */
+  public boolean isOnSameRow() {
+    return sameRow;
   }
 
   /** The kind of field. */
@@ -98,12 +128,13 @@ public final class Field {
     }
     Field f = (Field) o;
     return kind == f.kind && label.equals(f.label) && defaultText.equals(f.defaultText)
-        && defaultState == f.defaultState && description.equals(f.description);
+        && defaultState == f.defaultState && description.equals(f.description)
+        && Objects.equals(heading, f.heading) && sameRow == f.sameRow;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, label, defaultText, defaultState, description);
+    return Objects.hash(kind, label, defaultText, defaultState, description, heading, sameRow);
   }
 
   @Override

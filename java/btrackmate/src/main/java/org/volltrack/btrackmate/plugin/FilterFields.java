@@ -31,20 +31,23 @@ final class FilterFields {
 
   static {
     List<Field> f = new ArrayList<>();
-    f.add(Field.checkbox("Centroid_in_tissue", false, "keep cells whose centroid lies in the tissue mask (needs mask)"));
-    f.add(Field.number("Min_inside_tissue (fraction 0-1)", "",
-        "keep cells with at least this fraction of their voxels in the tissue (INSIDE_TISSUE >= value)"));
+    f.add(Field.checkbox("Centroid_in_tissue", false, "keep cells whose centroid lies in the tissue mask (needs mask)")
+        .under("Filters (empty: off; filtered cells stay in the XML, invisible, untracked)"));
+    f.add(Field.number("Min_inside_tissue (fraction)", "",
+        "keep cells with at least this fraction (0-1) of their voxels in the tissue (INSIDE_TISSUE >= value)")
+        .onSameRow());
     String[] axes = {"x", "x", "y", "y", "z", "z"};
     for (int i = 0; i < ROI.length; i++) {
       String bound = i % 2 == 0 ? "lower" : "upper";
-      f.add(Field.number(Character.toUpperCase(ROI[i].charAt(0)) + ROI[i].substring(1), "",
-          "ROI box: " + bound + " bound along " + axes[i] + ", physical units, inclusive; empty: open"));
+      Field roi = Field.number(Character.toUpperCase(ROI[i].charAt(0)) + ROI[i].substring(1), "",
+          "ROI box: " + bound + " bound along " + axes[i] + ", physical units, inclusive; empty: open");
+      f.add(i % 2 == 0 ? roi : roi.onSameRow());
     }
     f.add(Field.number("Min_volume", "", "keep cells with VOLUME >= value (physical units cubed)"));
-    f.add(Field.number("Max_volume", "", "keep cells with VOLUME <= value"));
+    f.add(Field.number("Max_volume", "", "keep cells with VOLUME <= value").onSameRow());
     f.add(Field.number("Min_mean_intensity", "", "keep cells with MEAN_INTENSITY_CH<c> >= value"));
-    f.add(Field.number("Max_mean_intensity", "", "keep cells with MEAN_INTENSITY_CH<c> <= value"));
-    f.add(Field.number("Intensity_channel", "1", "the channel c of the intensity bounds (from 1)"));
+    f.add(Field.number("Max_mean_intensity", "", "keep cells with MEAN_INTENSITY_CH<c> <= value").onSameRow());
+    f.add(Field.number("Intensity_channel", "1", "the channel c of the intensity bounds (from 1)").onSameRow());
     FILTERS = Collections.unmodifiableList(f);
   }
 

@@ -4,6 +4,7 @@ import ij.Macro;
 import ij.macro.Interpreter;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,20 +29,25 @@ final class MacroOptions {
       if (f.kind() == Field.Kind.CHECKBOX) {
         values.put(f.key(), hasWord(padded, f.key()));
       } else {
-        values.put(f.key(), variable(Macro.getValue(padded, f.label(), f.defaultText())));
+        values.put(f.key(), variable(f.label(), Macro.getValue(padded, f.label(), f.defaultText())));
       }
     }
     return new Values(values);
   }
 
-  /** A value {@code &name} is the macro variable {@code name} when a macro is running. */
-  private static String variable(String text) {
-    if (text == null || !text.startsWith("&")) {
+  /**
+   * GenericDialog's macro variables: a value {@code &name} (or a value the label starts with) is
+   * replaced by the running macro's variable {@code name} when there is one; the {@code &} is
+   * dropped either way.
+   */
+  private static String variable(String label, String text) {
+    if (text == null || !(text.startsWith("&") || label.toLowerCase(Locale.US).startsWith(text))) {
       return text;
     }
+    String name = text.startsWith("&") ? text.substring(1) : text;
     Interpreter interp = Interpreter.getInstance();
-    String s = interp == null ? null : interp.getVariableAsString(text.substring(1));
-    return s == null ? text : s;
+    String s = interp == null ? null : interp.getVariableAsString(name);
+    return s == null ? name : s;
   }
 
   /**

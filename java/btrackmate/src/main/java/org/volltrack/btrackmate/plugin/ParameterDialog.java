@@ -2,6 +2,7 @@ package org.volltrack.btrackmate.plugin;
 
 import ij.Macro;
 import ij.gui.GenericDialog;
+import java.awt.Font;
 import java.awt.GraphicsEnvironment;
 import java.awt.HeadlessException;
 import java.util.LinkedHashMap;
@@ -24,6 +25,8 @@ import java.util.Map;
  * </ul>
  */
 final class ParameterDialog {
+
+  private static final Font HEADING_FONT = new Font("SansSerif", Font.BOLD, 12);
 
   private ParameterDialog() {}
 
@@ -51,8 +54,17 @@ final class ParameterDialog {
   }
 
   private static Values show(GenericDialog gd, boolean macro, String message, List<Field> fields) {
-    gd.addMessage(message);
+    if (!macro) {
+      // Layout only when the dialog is shown: Fiji's headless dialog knows none of it.
+      gd.addMessage(message);
+    }
     for (Field f : fields) {
+      if (!macro && f.heading() != null) {
+        gd.addMessage(f.heading(), HEADING_FONT);
+      }
+      if (!macro && f.isOnSameRow()) {
+        gd.addToSameRow();
+      }
       switch (f.kind()) {
         case FILE:
           if (macro) {
@@ -64,7 +76,7 @@ final class ParameterDialog {
           }
           break;
         case NUMBER:
-          gd.addStringField(f.label(), f.defaultText(), 10);
+          gd.addStringField(f.label(), f.defaultText(), 6);
           break;
         case CHECKBOX:
           gd.addCheckbox(f.label(), f.defaultState());

@@ -33,25 +33,28 @@ final class TrackerFields {
       Collections.unmodifiableList(
           Arrays.asList(
               Field.number("Linking_max_distance", text(LapSettings.DEFAULT_LINKING_MAX_DISTANCE),
-                  "LINKING_MAX_DISTANCE: largest frame-to-frame link, physical units"),
+                  "LINKING_MAX_DISTANCE: largest frame-to-frame link, physical units")
+                  .under("Tracker (TrackMate's LAP tracker; distances in physical units)"),
               Field.checkbox("Allow_gap_closing", LapSettings.DEFAULT_ALLOW_GAP_CLOSING,
                   "ALLOW_GAP_CLOSING: link track ends across missing frames"),
               Field.number("Gap_closing_max_distance", text(LapSettings.DEFAULT_GAP_CLOSING_MAX_DISTANCE),
-                  "GAP_CLOSING_MAX_DISTANCE: largest gap-closing link, physical units"),
+                  "GAP_CLOSING_MAX_DISTANCE: largest gap-closing link, physical units").onSameRow(),
               Field.number("Max_frame_gap", String.valueOf(LapSettings.DEFAULT_MAX_FRAME_GAP),
-                  "MAX_FRAME_GAP: largest frame difference a gap-closing link may span (whole number >= 1)"),
+                  "MAX_FRAME_GAP: largest frame difference a gap-closing link may span (whole number >= 1)")
+                  .onSameRow(),
               Field.checkbox("Allow_track_splitting", LapSettings.DEFAULT_ALLOW_TRACK_SPLITTING,
                   "ALLOW_TRACK_SPLITTING: divisions (one spot linked to two in the next frame)"),
               Field.number("Splitting_max_distance", text(LapSettings.DEFAULT_SPLITTING_MAX_DISTANCE),
-                  "SPLITTING_MAX_DISTANCE: largest mother-daughter distance, physical units"),
+                  "SPLITTING_MAX_DISTANCE: largest mother-daughter distance, physical units").onSameRow(),
               Field.checkbox("Allow_track_merging", LapSettings.DEFAULT_ALLOW_TRACK_MERGING,
                   "ALLOW_TRACK_MERGING: merges (two spots linked to one in the next frame)"),
               Field.number("Merging_max_distance", text(LapSettings.DEFAULT_MERGING_MAX_DISTANCE),
-                  "MERGING_MAX_DISTANCE: largest merging distance, physical units"),
+                  "MERGING_MAX_DISTANCE: largest merging distance, physical units").onSameRow(),
               Field.checkbox("Singleton_gap_closing", false,
                   "SINGLETON_GAP_CLOSING (BTrackmate extension, off = TrackMate): never-linked spots take part in gap closing"),
               Field.number("Min_tracklet_length", "0",
-                  "prune post-division branches shorter than this many frames (whole number; 0 = off)")));
+                  "prune post-division branches shorter than this many frames (whole number; 0 = off)")
+                  .onSameRow()));
 
   private static String text(double v) {
     return String.valueOf(v);
