@@ -139,7 +139,6 @@ public final class BTrackmate {
       LapSettings lap,
       TrackingProgress progress,
       int threads) {
-    progress.progress(0.05, "Tracking");
     SparseLapTracker tracker =
         SparseLapTracker.builder()
             .threads(threads)
