@@ -57,11 +57,11 @@ public final class Main {
         throw new BadInputException("--out", "", "missing; give the TrackMate XML file to write, e.g. --out tracks.xml");
       }
       BTrackmateSettings settings = EffectiveSettings.of(c);
-      checkReadable(settings);
       checkWritable("--out", c.out);
       if (c.saveSettings != null) {
         checkWritable("--save-settings", c.saveSettings);
       }
+      checkReadable(settings);
       TrackingProgress progress = c.quiet ? TrackingProgress.NONE : new StderrProgress(err);
       int threads = c.threads != null ? c.threads : Runtime.getRuntime().availableProcessors();
       BTrackmateResult result = BTrackmate.run(settings, progress, threads);
@@ -139,7 +139,10 @@ public final class Main {
     return s.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
   }
 
-  /** Progress on stderr: one line each time the tracker's step changes, with the percentage. */
+  /**
+   * Progress on stderr: one line each time the step changes, with the percentage, from tracking on
+   * (reading reports at 0 are not shown, so that a bad input file gives its error line alone).
+   */
   private static final class StderrProgress implements TrackingProgress {
     private final PrintStream err;
     private String last;
@@ -150,7 +153,7 @@ public final class Main {
 
     @Override
     public void progress(double fraction, String message) {
-      if (!message.equals(last)) {
+      if (fraction > 0 && !message.equals(last)) {
         last = message;
         err.println(PREFIX + String.format(Locale.ROOT, "%3.0f%% ", 100 * fraction) + message);
       }
