@@ -106,6 +106,9 @@ public final class BTrackmate {
     LapSettings lap = lapSettings(settings, source);
     SpotCollection spots = cells.spots();
     checkIds(spots, inputName(settings));
+    if (settings.tracking()) {
+      checkPenaltyFeatures(spots, lap, inputName(settings));
+    }
     TrackModel tracked;
     if (settings.tracking()) {
       tracked = track(settings, spots, lap, progress, threads);
@@ -139,7 +142,6 @@ public final class BTrackmate {
       LapSettings lap,
       TrackingProgress progress,
       int threads) {
-    progress.progress(0.05, "Tracking");
     SparseLapTracker tracker =
         SparseLapTracker.builder()
             .threads(threads)
@@ -177,6 +179,44 @@ public final class BTrackmate {
         throw new BadInputException(
             source, "spot id " + s.id(),
             "TrackMate spot IDs are Java ints; expected an id in 0..2147483647");
+      }
+    }
+  }
+
+  /** Every visible spot must carry the features the active penalty maps name (TrackMate would fail). */
+  private static void checkPenaltyFeatures(SpotCollection spots, LapSettings lap, String source) {
+    Map<String, String> needed = new LinkedHashMap<>();
+    for (String f : lap.linkingFeaturePenalties().keySet()) {
+      needed.put(f, LapSettings.LINKING_FEATURE_PENALTIES);
+    }
+    if (lap.allowGapClosing()) {
+      for (String f : lap.gapClosingFeaturePenalties().keySet()) {
+        needed.putIfAbsent(f, LapSettings.GAP_CLOSING_FEATURE_PENALTIES);
+      }
+    }
+    if (lap.allowTrackSplitting()) {
+      for (String f : lap.splittingFeaturePenalties().keySet()) {
+        needed.putIfAbsent(f, LapSettings.SPLITTING_FEATURE_PENALTIES);
+      }
+    }
+    if (lap.allowTrackMerging()) {
+      for (String f : lap.mergingFeaturePenalties().keySet()) {
+        needed.putIfAbsent(f, LapSettings.MERGING_FEATURE_PENALTIES);
+      }
+    }
+    if (needed.isEmpty()) {
+      return;
+    }
+    for (Spot s : spots.all()) {
+      if (!s.visible()) {
+        continue;
+      }
+      for (Map.Entry<String, String> e : needed.entrySet()) {
+        if (s.feature(e.getKey()) == null) {
+          throw new BadInputException(
+              source, "spot id " + s.id(),
+              "has no feature " + e.getKey() + ", which " + e.getValue() + " names; give it to every cell or drop the penalty");
+        }
       }
     }
   }
