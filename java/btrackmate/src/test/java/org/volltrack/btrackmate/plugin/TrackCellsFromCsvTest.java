@@ -106,6 +106,33 @@ class TrackCellsFromCsvTest {
         "the same settings give the same file");
   }
 
+  /** What ImageJ 1.54p's Recorder wrote after an interactive run (checked under Xvfb), replayed. */
+  @Test
+  void aRecordedCommandReplays() throws Exception {
+    Path csv = cells(tmp);
+    Path out = tmp.resolve("rec tracks.xml");
+    String recorded =
+        "cells=" + csv + " out=[" + out + "] mask=[] voxel_z=[] voxel_y=[] voxel_x=[] frame_interval=[] "
+            + "linking_max_distance=7.5 allow_gap_closing gap_closing_max_distance=15.0 max_frame_gap=2 "
+            + "allow_track_splitting splitting_max_distance=15.0 merging_max_distance=15.0 "
+            + "min_tracklet_length=0 min_inside_tissue=[] roi_x_min=[] roi_x_max=[] roi_y_min=[] "
+            + "roi_y_max=[] roi_z_min=[] roi_z_max=[] min_volume=[] max_volume=[] min_mean_intensity=[] "
+            + "max_mean_intensity=[] intensity_channel=1";
+    MacroHarness.Result run = MacroHarness.run(new TrackCellsFromCsv(), recorded);
+    assertEquals(1, run.log.size(), run.log.toString());
+    Map<String, Object> tracker = new LinkedHashMap<>();
+    tracker.put("LINKING_MAX_DISTANCE", 7.5);
+    tracker.put("ALLOW_GAP_CLOSING", true);
+    tracker.put("ALLOW_TRACK_SPLITTING", true);
+    BTrackmateSettings api = TrackCellsFromCsv.settings(MacroOptions.read(recorded, new TrackCellsFromCsv().fields()));
+    assertEquals(csv, api.cellsCsv());
+    assertTrue(api.tracker().entrySet().containsAll(tracker.entrySet()), api.tracker().toString());
+    assertTrue(api.filters().isEmpty());
+    Path apiOut = tmp.resolve("api.xml");
+    BTrackmate.write(BTrackmate.run(api, TrackingProgress.NONE), apiOut);
+    XmlComparison.assertSameTracking(apiOut, out);
+  }
+
   @Test
   void defaultsAreTrackMatesExceptCheckboxesAbsentFromAMacro() throws Exception {
     Path csv = cells(tmp);
