@@ -3,6 +3,7 @@ package org.volltrack.btrackmate.filter;
 import java.util.Objects;
 import org.volltrack.btrackmate.io.TissueMask;
 import org.volltrack.btrackmate.model.Spot;
+import org.volltrack.btrackmate.model.SpotFilter;
 
 /**
  * Keeps spots whose centroid lies in the tissue: the mask voxel nearest to the spot's position (in

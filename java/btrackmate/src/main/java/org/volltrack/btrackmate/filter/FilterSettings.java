@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.volltrack.btrackmate.io.TissueMask;
+import org.volltrack.btrackmate.model.SpotFilter;
+import org.volltrack.btrackmate.model.FeatureFilter;
 
 /**
  * The spot filters of a run, in a form that can be saved: TrackMate feature filters (saved as

@@ -2,6 +2,7 @@ package org.volltrack.btrackmate.filter;
 
 import java.util.Objects;
 import org.volltrack.btrackmate.model.Spot;
+import org.volltrack.btrackmate.model.SpotFilter;
 
 /**
  * A box in physical units: a spot passes when its position lies inside, bounds included. An

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import org.volltrack.btrackmate.model.Spot;
 import org.volltrack.btrackmate.model.SpotCollection;
+import org.volltrack.btrackmate.model.SpotFilter;
 
 /**
  * An ordered, immutable conjunction of spot filters: a spot passes when it passes every filter (and

@@ -29,6 +29,18 @@ import java.util.regex.Pattern;
  * </table>
  *
  * <p>{stat} is one of mean, total, std, median, min, max (TrackMate's spot intensity analyzer keys).
+ *
+ * <p>Tables exported by TrackMate or pandas are accepted as they are:
+ *
+ * <ul>
+ *   <li>aliases: {@code POSITION_X}/{@code position_x} for x (likewise y, z), {@code FRAME} for frame,
+ *       {@code ID} for id, {@code RADIUS} for radius, {@code QUALITY} for quality (each name exactly
+ *       as written; giving a column and its alias both is an error);
+ *   <li>{@code POSITION_T}/{@code position_t} and {@code VISIBILITY} are ignored (BTrackmate
+ *       computes the time from the frame and the frame interval; filters decide visibility);
+ *   <li>a first column with an empty name (a pandas index) is ignored;
+ *   <li>the z column may be absent: every z is then 0 (2D data).
+ * </ul>
  */
 public final class CellColumns {
 
@@ -53,18 +65,19 @@ public final class CellColumns {
   /** Optional: the label of the cell in the label image. */
   public static final String LABEL = "label";
 
-  /** The required columns, in the order they are reported when missing. */
+  /** The required columns, in the order they are reported when missing (z may be absent: 2D). */
   public static final java.util.List<String> REQUIRED =
-      Collections.unmodifiableList(Arrays.asList(FRAME, X, Y, Z));
+      Collections.unmodifiableList(Arrays.asList(FRAME, X, Y));
 
   /** BTrackmate's own spot feature keys. */
-  public static final String LABEL_KEY = "LABEL";
+  public static final String LABEL_KEY = org.volltrack.btrackmate.model.FeatureKeys.LABEL;
   /** Cell volume in physical units cubed (area for 2D data). */
-  public static final String VOLUME_KEY = "VOLUME";
+  public static final String VOLUME_KEY = org.volltrack.btrackmate.model.FeatureKeys.VOLUME;
   /** Fraction (0..1) of the cell's voxels inside the tissue mask. */
-  public static final String INSIDE_TISSUE_KEY = "INSIDE_TISSUE";
+  public static final String INSIDE_TISSUE_KEY = org.volltrack.btrackmate.model.FeatureKeys.INSIDE_TISSUE;
   /** Distance from the cell's centroid to the tissue boundary, physical units. */
-  public static final String DISTANCE_TO_BOUNDARY_KEY = "DISTANCE_TO_BOUNDARY";
+  public static final String DISTANCE_TO_BOUNDARY_KEY =
+      org.volltrack.btrackmate.model.FeatureKeys.DISTANCE_TO_BOUNDARY;
 
   /**
    * Keys a column may not map to: the fixed spot fields (set from frame, x, y, z, radius, quality),
@@ -83,6 +96,52 @@ public final class CellColumns {
 
   private static final Pattern INTENSITY =
       Pattern.compile("(mean|total|std|median|min|max)_intensity(?:_ch(\\d{1,6}))?");
+
+  private static final java.util.Map<String, String> ALIASES;
+
+  static {
+    java.util.Map<String, String> m = new java.util.HashMap<>();
+    m.put("POSITION_X", X);
+    m.put("position_x", X);
+    m.put("POSITION_Y", Y);
+    m.put("position_y", Y);
+    m.put("POSITION_Z", Z);
+    m.put("position_z", Z);
+    m.put("FRAME", FRAME);
+    m.put("ID", ID);
+    m.put("RADIUS", RADIUS);
+    m.put("QUALITY", QUALITY);
+    ALIASES = Collections.unmodifiableMap(m);
+  }
+
+  private static final Set<String> IGNORED =
+      Collections.unmodifiableSet(new HashSet<>(Arrays.asList("POSITION_T", "position_t", "VISIBILITY")));
+
+  /**
+   * The known column an alias stands for ({@code POSITION_X} → {@code x}, {@code FRAME} →
+   * {@code frame}, …), or the name itself when it is no alias.
+   */
+  public static String canonical(String column) {
+    String c = ALIASES.get(column);
+    return c == null ? column : c;
+  }
+
+  /** The aliases of a known column, e.g. [POSITION_X, position_x] for x; sorted. */
+  public static java.util.List<String> aliasesOf(String column) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (java.util.Map.Entry<String, String> e : ALIASES.entrySet()) {
+      if (e.getValue().equals(column)) {
+        out.add(e.getKey());
+      }
+    }
+    Collections.sort(out);
+    return out;
+  }
+
+  /** True for the TrackMate columns BTrackmate ignores: POSITION_T, position_t, VISIBILITY. */
+  public static boolean isIgnored(String column) {
+    return IGNORED.contains(column);
+  }
 
   /** True for the columns with a fixed meaning (frame, x, y, z, id, name, radius, quality, label). */
   public static boolean isKnown(String column) {

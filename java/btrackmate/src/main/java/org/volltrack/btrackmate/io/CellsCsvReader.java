@@ -171,7 +171,10 @@ public final class CellsCsvReader {
   private static final class Header {
     private final String source;
     private final List<String> names = new ArrayList<>();
+    /** Known (canonical) column name → index. */
     private final Map<String, Integer> index = new HashMap<>();
+    /** Column names as written, by index; ignored columns are absent. */
+    private final List<String> ignoredNames = new ArrayList<>();
     /** Free (feature) columns: index → key. */
     private final Map<Integer, String> featureKeys = new LinkedHashMap<>();
     /** Free column index → TRUE numeric, FALSE text, absent = undecided. */
@@ -181,16 +184,31 @@ public final class CellsCsvReader {
       this.source = source;
       Map<String, String> keyOwner = new HashMap<>();
       for (int i = 0; i < record.size(); i++) {
-        String name = record.get(i);
-        if (name.isEmpty()) {
-          throw new BadInputException(
-              source, "row 1, column " + (i + 1), "empty column name; expected a name in every header cell");
+        String written = record.get(i);
+        names.add(written);
+        if (written.isEmpty() && i == 0) {
+          ignoredNames.add(written); // a pandas index
+          continue;
         }
-        if (index.put(name, i) != null) {
+        if (written.isEmpty()) {
           throw new BadInputException(
-              source, "row 1, column " + (i + 1), "duplicate column name '" + name + "'");
+              source, "row 1, column " + (i + 1),
+              "empty column name; expected a name in every header cell but the first (a pandas index)");
         }
-        names.add(name);
+        if (CellColumns.isIgnored(written)) {
+          ignoredNames.add(written);
+          continue;
+        }
+        String name = CellColumns.canonical(written);
+        Integer before = index.put(name, i);
+        if (before != null) {
+          String first = names.get(before);
+          throw new BadInputException(
+              source, "row 1, column " + (i + 1),
+              first.equals(written)
+                  ? "duplicate column name '" + written + "'"
+                  : "columns '" + first + "' and '" + written + "' both give " + name + "; keep one");
+        }
         if (CellColumns.isKnown(name) && !name.equals(CellColumns.LABEL)) {
           continue;
         }
@@ -221,15 +239,17 @@ public final class CellsCsvReader {
           throw new BadInputException(
               source,
               "row 1",
-              "missing required column '" + required
-                  + "'; expected the case-sensitive lower-case columns frame, x, y, z (found: "
+              "missing required column '" + required + "' (or " + String.join(", ", CellColumns.aliasesOf(required))
+                  + "); expected the case-sensitive lower-case columns frame, x, y, z (z may be absent: 2D data)"
+                  + " or their TrackMate names (found: "
                   + String.join(", ", names) + ")");
         }
       }
     }
 
     private String where(CSVRecord r, String column) {
-      return "row " + r.getRecordNumber() + ", column '" + column + "'";
+      Integer i = index.get(column);
+      return "row " + r.getRecordNumber() + ", column '" + (i == null ? column : names.get(i)) + "'";
     }
 
     private String value(CSVRecord r, String column) {
@@ -270,7 +290,7 @@ public final class CellsCsvReader {
       }
       double x = finite(r, CellColumns.X, "a finite number");
       double y = finite(r, CellColumns.Y, "a finite number");
-      double z = finite(r, CellColumns.Z, "a finite number (0 for 2D data)");
+      double z = index.containsKey(CellColumns.Z) ? finite(r, CellColumns.Z, "a finite number (0 for 2D data)") : 0.0;
       long id = rowIndex;
       String idText = value(r, CellColumns.ID);
       if (idText != null) {
@@ -355,7 +375,7 @@ public final class CellsCsvReader {
         spots.add(s);
       }
       Map<String, String> used = new LinkedHashMap<>();
-      List<String> ignored = new ArrayList<>();
+      List<String> ignored = new ArrayList<>(ignoredNames);
       for (Map.Entry<Integer, String> e : featureKeys.entrySet()) {
         String column = names.get(e.getKey());
         if (column.equals(CellColumns.LABEL) || Boolean.TRUE.equals(numeric.get(e.getKey()))) {

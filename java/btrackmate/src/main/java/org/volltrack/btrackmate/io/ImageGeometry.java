@@ -91,6 +91,31 @@ public final class ImageGeometry {
     return timeUnit;
   }
 
+  /**
+   * The calibration TrackMate's XML needs ({@code ImageData} pixel sizes and frame interval, the
+   * model's units): this geometry's voxel size, frame interval and units.
+   */
+  public org.volltrack.btrackmate.model.Calibration calibration() {
+    return org.volltrack.btrackmate.model.Calibration.of(
+        voxelSize.x(), voxelSize.y(), voxelSize.z(), frameInterval, spaceUnit, timeUnit);
+  }
+
+  /**
+   * The {@code ImageData} description of the image file this geometry was read from.
+   *
+   * @param image the image file, or {@code null} when unknown (empty file name and folder)
+   */
+  public ImageInfo imageInfo(java.nio.file.Path image) {
+    String name = "";
+    String folder = "";
+    if (image != null) {
+      java.nio.file.Path abs = image.toAbsolutePath().normalize();
+      name = abs.getFileName() == null ? "" : abs.getFileName().toString();
+      folder = abs.getParent() == null ? "" : abs.getParent().toString() + java.io.File.separator;
+    }
+    return new ImageInfo(name, folder, width, height, slices, frames);
+  }
+
   /** True for 2D images (a single Z slice). */
   public boolean isPlanar() {
     return slices == 1;

@@ -13,6 +13,7 @@ public final class TrackMateXmlException extends IOException {
   private final String file;
   private final String element;
   private final int line;
+  private final String problem;
 
   /**
    * An error.
@@ -29,6 +30,7 @@ public final class TrackMateXmlException extends IOException {
     this.file = file;
     this.element = element;
     this.line = line;
+    this.problem = problem == null ? "" : problem.replace('\n', ' ').replace('\r', ' ');
   }
 
   private static String format(String file, String element, int line, String problem) {
@@ -52,6 +54,23 @@ public final class TrackMateXmlException extends IOException {
   /** The element, or {@code null} when the problem is not inside one. */
   public String element() {
     return element;
+  }
+
+  /** What is wrong and what was expected (one line). */
+  public String problem() {
+    return problem;
+  }
+
+  /** Where in the file, for a one-line message: {@code line N, <element>}; "" when unknown. */
+  public String where() {
+    StringBuilder sb = new StringBuilder();
+    if (line > 0) {
+      sb.append("line ").append(line);
+    }
+    if (element != null) {
+      sb.append(sb.length() > 0 ? ", " : "").append('<').append(element).append('>');
+    }
+    return sb.toString();
   }
 
   /** The 1-based line number, or -1 when unknown. */

@@ -20,6 +20,16 @@ public final class FeatureKeys {
   public static final String QUALITY = "QUALITY";
   public static final String VISIBILITY = "VISIBILITY";
 
+  // BTrackmate's own spot features (cells.csv columns and label-image measurements).
+  /** The cell's label in the label image. */
+  public static final String LABEL = "LABEL";
+  /** Cell volume in physical units cubed (area for 2D data). */
+  public static final String VOLUME = "VOLUME";
+  /** Fraction (0..1) of the cell's voxels inside the tissue mask. */
+  public static final String INSIDE_TISSUE = "INSIDE_TISSUE";
+  /** Distance from the cell's centroid to the tissue boundary, physical units. */
+  public static final String DISTANCE_TO_BOUNDARY = "DISTANCE_TO_BOUNDARY";
+
   private static final Set<String> FIXED_SPOT_KEYS =
       Collections.unmodifiableSet(
           new HashSet<>(

@@ -2,6 +2,7 @@ package org.volltrack.btrackmate.settings;
 
 import org.volltrack.btrackmate.io.ImageGeometry;
 import org.volltrack.btrackmate.io.TissueMask;
+import org.volltrack.btrackmate.io.TrackMateDocument;
 import org.volltrack.btrackmate.model.SpotCollection;
 
 /** The cells of a run, read and filtered, ready for tracking. Immutable. */
@@ -11,12 +12,19 @@ public final class LoadedCells {
   private final ImageGeometry geometry;
   private final TissueMask tissueMask;
   private final double frameInterval;
+  private final TrackMateDocument trackmateSource;
 
-  LoadedCells(SpotCollection spots, ImageGeometry geometry, TissueMask tissueMask, double frameInterval) {
+  LoadedCells(
+      SpotCollection spots,
+      ImageGeometry geometry,
+      TissueMask tissueMask,
+      double frameInterval,
+      TrackMateDocument trackmateSource) {
     this.spots = spots;
     this.geometry = geometry;
     this.tissueMask = tissueMask;
     this.frameInterval = frameInterval;
+    this.trackmateSource = trackmateSource;
   }
 
   /** Every cell read, with visibility set by the filters (filtered cells are kept, invisible). */
@@ -24,7 +32,15 @@ public final class LoadedCells {
     return spots;
   }
 
-  /** The label image's geometry, or {@code null} for CSV input. */
+  /**
+   * The TrackMate XML input as read (its links, tracker settings, filters, calibration and image),
+   * or {@code null} for other input. Its spots are the unfiltered ones.
+   */
+  public TrackMateDocument trackmateSource() {
+    return trackmateSource;
+  }
+
+  /** The label image's geometry, or {@code null} for CSV and TrackMate XML input. */
   public ImageGeometry geometry() {
     return geometry;
   }
@@ -35,8 +51,8 @@ public final class LoadedCells {
   }
 
   /**
-   * The frame interval: the override, else the label image's calibration (1 when it has none),
-   * else 1 for CSV input.
+   * The frame interval: the override, else the label image's or TrackMate file's calibration (1
+   * when a label image has none), else 1 for CSV input.
    */
   public double frameInterval() {
     return frameInterval;

@@ -22,12 +22,13 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.volltrack.btrackmate.filter.FeatureFilter;
+import org.volltrack.btrackmate.model.FeatureFilter;
 import org.volltrack.btrackmate.filter.FilterSettings;
 import org.volltrack.btrackmate.filter.RoiBox;
 import org.volltrack.btrackmate.io.BadInputException;
@@ -43,6 +44,7 @@ import org.volltrack.btrackmate.io.VoxelSize;
  *   "input": {                                     required
  *     "cells_csv": "cells.csv",                    either this ...
  *     "labels": "labels.tif", "raw": "raw.tif",    ... or labels (+ optional raw)
+ *     "trackmate_xml": "tracks.xml",               ... or an existing TrackMate file
  *     "mask": "mask.tif",                          optional, with either input
  *     "voxel_size_zyx": [2.0, 0.5, 0.5],           optional override
  *     "frame_interval": 10.0                       optional override
@@ -53,6 +55,8 @@ import org.volltrack.btrackmate.io.VoxelSize;
  *     "centroid_in_tissue": true
  *   },
  *   "min_tracklet_length": 3,                      optional, default 0 (off)
+ *   "tracking": true,                              optional, default true; false keeps the
+ *                                                  links of trackmate_xml input
  *   "tracker": {"LINKING_MAX_DISTANCE": 15.0, "ALLOW_TRACK_SPLITTING": true, ...}
  * }
  * </pre>
@@ -207,6 +211,7 @@ public final class SettingsJson {
     JsonObject input = new JsonObject();
     putPath(input, "cells_csv", s.cellsCsv());
     putPath(input, "labels", s.labels());
+    putPath(input, "trackmate_xml", s.trackmateXml());
     putPath(input, "raw", s.raw());
     putPath(input, "mask", s.mask());
     if (s.voxelSize() != null) {
@@ -245,6 +250,7 @@ public final class SettingsJson {
     filters.addProperty("centroid_in_tissue", f.centroidInTissue());
     root.add("filters", filters);
     root.addProperty("min_tracklet_length", s.minTrackletLength());
+    root.addProperty("tracking", s.tracking());
     JsonObject tracker = new JsonObject();
     for (Map.Entry<String, Object> e : s.tracker().entrySet()) {
       tracker.add(e.getKey(), value(e.getValue()));
@@ -385,7 +391,7 @@ public final class SettingsJson {
 
     BTrackmateSettings settings(JsonElement rootElement) {
       JsonObject root = object(rootElement, "");
-      onlyKeys(root, "", "version", "input", "filters", "min_tracklet_length", "tracker");
+      onlyKeys(root, "", "version", "input", "filters", "min_tracklet_length", "tracker", "tracking");
       if (root.has("version")) {
         double v = number(root.get("version"), "version");
         if (v != 1) {
@@ -394,7 +400,7 @@ public final class SettingsJson {
       }
       BTrackmateSettings.Builder b = BTrackmateSettings.builder();
       if (!root.has("input")) {
-        throw bad("input", "missing; expected an object with cells_csv, or labels (and raw, mask)");
+        throw bad("input", "missing; expected an object with cells_csv, labels (and raw), or trackmate_xml");
       }
       input(object(root.get("input"), "input"), b);
       if (root.has("filters")) {
@@ -410,19 +416,23 @@ public final class SettingsJson {
       if (root.has("tracker")) {
         b.tracker(tracker(object(root.get("tracker"), "tracker")));
       }
+      if (root.has("tracking")) {
+        b.tracking(bool(root.get("tracking"), "tracking"));
+      }
       try {
         return b.build();
       } catch (BadInputException e) {
         throw e;
       } catch (IllegalArgumentException e) {
-        throw bad(e.getMessage().startsWith("tracker key") ? "tracker" : "input", e.getMessage());
+        throw bad("input", e.getMessage());
       }
     }
 
     private void input(JsonObject in, BTrackmateSettings.Builder b) {
-      onlyKeys(in, "input", "cells_csv", "labels", "raw", "mask", "voxel_size_zyx", "frame_interval");
+      onlyKeys(in, "input", "cells_csv", "labels", "trackmate_xml", "raw", "mask", "voxel_size_zyx", "frame_interval");
       b.cellsCsv(path(in, "cells_csv", "input"));
       b.labels(path(in, "labels", "input"));
+      b.trackmateXml(path(in, "trackmate_xml", "input"));
       b.raw(path(in, "raw", "input"));
       b.mask(path(in, "mask", "input"));
       if (in.has("voxel_size_zyx")) {
@@ -502,7 +512,19 @@ public final class SettingsJson {
     private Map<String, Object> tracker(JsonObject t) {
       Map<String, Object> m = new LinkedHashMap<>();
       for (Map.Entry<String, JsonElement> e : t.entrySet()) {
-        m.put(e.getKey(), plain(e.getValue(), "tracker." + e.getKey()));
+        String key = e.getKey();
+        String where = "tracker." + key;
+        if (!TrackerMap.knownKeys().contains(key)) {
+          throw bad(where, "unknown tracker key; expected one of " + TrackerMap.knownKeys());
+        }
+        Object value = plain(e.getValue(), where);
+        try {
+          TrackerMap.normalize(Collections.singletonMap(key, value));
+        } catch (IllegalArgumentException ex) {
+          String msg = ex.getMessage();
+          throw bad(where, msg.startsWith(key + " ") ? msg.substring(key.length() + 1) : msg);
+        }
+        m.put(key, value);
       }
       try {
         return TrackerMap.normalize(m);

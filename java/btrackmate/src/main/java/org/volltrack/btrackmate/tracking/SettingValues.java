@@ -153,6 +153,9 @@ final class SettingValues {
   }
 
   private static String describe(Object v) {
-    return v == null ? "null" : v.getClass().getSimpleName() + " " + v;
+    if (v == null) {
+      return "null";
+    }
+    return v instanceof String ? "'" + v + "'" : v.getClass().getSimpleName() + " " + v;
   }
 }

@@ -19,6 +19,7 @@ import org.volltrack.btrackmate.io.TissueMask;
 import org.volltrack.btrackmate.io.VoxelSize;
 import org.volltrack.btrackmate.model.Spot;
 import org.volltrack.btrackmate.model.SpotCollection;
+import org.volltrack.btrackmate.model.FeatureFilter;
 
 class SpotFiltersTest {
 

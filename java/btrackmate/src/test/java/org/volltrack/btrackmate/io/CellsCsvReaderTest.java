@@ -235,8 +235,42 @@ class CellsCsvReaderTest {
 
   @Test
   void missingRequiredColumnIsNamed() throws IOException {
-    String m = error("frame,x,y\n0,0,0\n");
-    assertTrue(m.contains("row 1: missing required column 'z'"), m);
+    String m = error("frame,x,z\n0,0,0\n");
+    assertTrue(m.contains("row 1: missing required column 'y' (or POSITION_Y, position_y)"), m);
+    assertTrue(error("x,y,z\n0,0,0\n").contains("row 1: missing required column 'frame' (or FRAME)"));
+  }
+
+  @Test
+  void anAbsentZColumnMeans2D() throws IOException {
+    SpotCollection spots = read("frame,x,y,volume\n0,1,2,3.14159\n").spots();
+    assertEquals(0.0, spots.get(0).z());
+    assertEquals(Math.sqrt(3.14159 / Math.PI), spots.get(0).radius(), 1e-12, "the 2D radius rule applies");
+  }
+
+  @Test
+  void trackMateAndPandasNamesAreAccepted() throws IOException {
+    CellTable t =
+        read(",ID,FRAME,POSITION_X,POSITION_Y,POSITION_Z,POSITION_T,VISIBILITY,RADIUS,QUALITY,MEAN_INTENSITY_CH1\n"
+            + "0,7,1,1.5,2.5,3.5,10.0,1,2.0,5.0,100\n"
+            + "1,3,0,0.5,0.25,0.125,0.0,0,1.0,4.0,90\n");
+    Spot s = t.spots().get(7);
+    assertEquals(1, s.frame());
+    assertEquals(1.5, s.x());
+    assertEquals(2.5, s.y());
+    assertEquals(3.5, s.z());
+    assertEquals(2.0, s.radius());
+    assertEquals(5.0, s.quality());
+    assertEquals(100.0, s.feature("MEAN_INTENSITY_CH1"));
+    assertEquals(null, s.feature("POSITION_T"));
+    assertEquals(0.125, t.spots().get(3).z());
+    assertEquals(java.util.Arrays.asList("", "POSITION_T", "VISIBILITY"), t.ignoredColumns());
+    SpotCollection lower = read("position_x,position_y,position_z,frame\n1,2,3,0\n").spots();
+    assertEquals(3.0, lower.get(0).z());
+  }
+
+  @Test
+  void onlyTheFirstColumnMayBeUnnamed() throws IOException {
+    assertTrue(error("frame,,x,y,z\n0,0,0,0,0\n").contains("row 1, column 2: empty column name"));
   }
 
   @Test
@@ -300,9 +334,11 @@ class CellsCsvReaderTest {
 
   @Test
   void columnsMappingToReservedOrSharedKeysAreErrors() throws IOException {
-    assertTrue(error("frame,x,y,z,POSITION_X\n0,0,0,0,0\n").contains("column 'POSITION_X': maps to the reserved feature key POSITION_X"));
+    assertTrue(error("frame,x,y,z,POSITION_X\n0,0,0,0,0\n").contains("row 1, column 5: columns 'x' and 'POSITION_X' both give x; keep one"));
     assertTrue(error("frame,x,y,z,Frame\n0,0,0,0,0\n").contains("reserved feature key FRAME"));
-    assertTrue(error("frame,x,y,z,ID\n0,0,0,0,0\n").contains("reserved feature key ID"));
+    assertTrue(error("frame,x,y,z,Id\n0,0,0,0,0\n").contains("reserved feature key ID"));
+    assertTrue(error("frame,x,y,z,id,ID\n0,0,0,0,0,0\n").contains("columns 'id' and 'ID' both give id"));
+    assertTrue(error("frame,x,y,z,Position_X\n0,0,0,0,0\n").contains("reserved feature key POSITION_X"));
     String m = error("frame,x,y,z,volume,Volume\n0,0,0,0,1,2\n");
     assertTrue(m.contains("column 'Volume': maps to feature key VOLUME, as column 'volume' does"), m);
   }

@@ -18,7 +18,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.volltrack.btrackmate.filter.FeatureFilter;
+import org.volltrack.btrackmate.model.FeatureFilter;
 import org.volltrack.btrackmate.filter.FilterSettings;
 import org.volltrack.btrackmate.filter.RoiBox;
 import org.volltrack.btrackmate.io.BadInputException;

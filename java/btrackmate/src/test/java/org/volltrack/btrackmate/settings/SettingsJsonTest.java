@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.volltrack.btrackmate.filter.FeatureFilter;
+import org.volltrack.btrackmate.model.FeatureFilter;
 import org.volltrack.btrackmate.filter.FilterSettings;
 import org.volltrack.btrackmate.filter.RoiBox;
 import org.volltrack.btrackmate.io.BadInputException;
@@ -62,6 +62,20 @@ class SettingsJsonTest {
     assertTrue(json.contains("\"BLOCKING_VALUE\": \"Infinity\""), json);
     assertTrue(json.contains("\"voxel_size_zyx\": [\n      2.0,\n      0.5,\n      0.25\n    ]"), json);
     assertFalse(json.contains("y_min"), "an open bound is not written");
+  }
+
+  @Test
+  void trackmateXmlInputWithoutTrackingRoundTrips() {
+    BTrackmateSettings s =
+        BTrackmateSettings.builder().trackmateXml(Paths.get("/data/old.xml")).tracking(false).minTrackletLength(2).build();
+    String json = SettingsJson.toJson(s);
+    assertTrue(json.contains("\"trackmate_xml\": \"/data/old.xml\""), json);
+    assertTrue(json.contains("\"tracking\": false"), json);
+    BTrackmateSettings back = SettingsJson.fromJson(json, "s.json");
+    assertEquals(s, back);
+    assertEquals(BTrackmateSettings.InputKind.TRACKMATE_XML, back.inputKind());
+    assertEquals(Paths.get("/data/old.xml"), back.input());
+    assertFalse(back.tracking());
   }
 
   @Test
@@ -125,13 +139,13 @@ class SettingsJsonTest {
   @Test
   void unknownKeysAreRejectedWithTheirPath() {
     assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"min_track_length\": 2}")
-        .startsWith("s.json: min_track_length: unknown key; expected one of [version, input, filters, min_tracklet_length, tracker]"));
+        .startsWith("s.json: min_track_length: unknown key; expected one of [version, input, filters, min_tracklet_length, tracker, tracking]"));
     assertTrue(error("{\"input\": {\"cells_csv\": \"c\", \"voxel_sise\": [1, 1, 1]}}").startsWith("s.json: input.voxel_sise: unknown key"));
     assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"filters\": {\"features\": [{\"feature\": \"VOLUME\", \"value\": 1, \"is_above\": true, \"x\": 1}]}}")
         .startsWith("s.json: filters.features[0].x: unknown key"));
     assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"filters\": {\"roi\": {\"xmin\": 1}}}").startsWith("s.json: filters.roi.xmin: unknown key"));
     String m = error("{\"input\": {\"cells_csv\": \"c\"}, \"tracker\": {\"LINKING_MAX_DISTANSE\": 1}}");
-    assertTrue(m.startsWith("s.json: tracker: unknown tracker key 'LINKING_MAX_DISTANSE'; expected one of [ALLOW_GAP_CLOSING,"), m);
+    assertTrue(m.startsWith("s.json: tracker.LINKING_MAX_DISTANSE: unknown tracker key; expected one of [ALLOW_GAP_CLOSING,"), m);
   }
 
   @Test
@@ -142,19 +156,42 @@ class SettingsJsonTest {
     assertTrue(error("{\"input\": {\"cells_csv\": \"c\", \"voxel_size_zyx\": [1, 1]}}").startsWith("s.json: input.voxel_size_zyx: expected [z, y, x]"));
     assertTrue(error("{\"input\": {\"cells_csv\": \"c\", \"voxel_size_zyx\": [1, 0, 1]}}").contains("voxel size along y must be finite and > 0"));
     assertTrue(error("{\"input\": {\"cells_csv\": \"c\", \"frame_interval\": 0}}").startsWith("s.json: input.frame_interval: expected a number > 0"));
-    assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"tracker\": {\"MAX_FRAME_GAP\": 2.5}}").contains("tracker key 'MAX_FRAME_GAP': expected an integer, got 2.5"));
-    assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"tracker\": {\"ALLOW_GAP_CLOSING\": \"yes\"}}").contains("tracker key 'ALLOW_GAP_CLOSING': expected true or false, got 'yes'"));
-    assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"tracker\": {\"LINKING_FEATURE_PENALTIES\": {\"Q\": \"a\"}}}").contains("tracker key 'LINKING_FEATURE_PENALTIES': entry Q=a"));
+    assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"tracker\": {\"MAX_FRAME_GAP\": 2.5}}").contains("s.json: tracker.MAX_FRAME_GAP: must be an integer, got 2.5"));
+    assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"tracker\": {\"ALLOW_GAP_CLOSING\": \"yes\"}}").contains("s.json: tracker.ALLOW_GAP_CLOSING: must be true or false, got 'yes'"));
+    assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"tracker\": {\"LINKING_FEATURE_PENALTIES\": {\"Q\": \"a\"}}}").contains("s.json: tracker.LINKING_FEATURE_PENALTIES: LINKING_FEATURE_PENALTIES[Q] must be a number, got 'a'"));
     assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"filters\": {\"features\": [{\"feature\": \"VOLUME\", \"value\": 1}]}}").startsWith("s.json: filters.features[0].is_above: missing"));
     assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"filters\": {\"roi\": {\"x_min\": 2, \"x_max\": 1}}}").startsWith("s.json: filters.roi: ROI box along x: min 2.0 is greater than max 1.0"));
     assertTrue(error("[1]").startsWith("s.json: expected a JSON object, got an array"));
   }
 
   @Test
+  void trackerValuesAreCheckedByTheLapSettingsParser() {
+    assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"tracker\": {\"CUTOFF_PERCENTILE\": 2}}")
+        .startsWith("s.json: tracker.CUTOFF_PERCENTILE: "));
+    assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"tracker\": {\"LINKING_MAX_DISTANCE\": -1}}")
+        .startsWith("s.json: tracker.LINKING_MAX_DISTANCE: must be a finite number >= 0, got -1.0"));
+    Map<String, Object> given = new java.util.LinkedHashMap<>();
+    given.put("MAX_FRAME_GAP", "3");
+    given.put("ALLOW_TRACK_SPLITTING", "true");
+    given.put("LINKING_FEATURE_PENALTIES", "QUALITY=1.5");
+    Map<String, Object> m = TrackerMap.normalize(given);
+    assertEquals(Integer.valueOf(3), m.get("MAX_FRAME_GAP"));
+    assertEquals(Boolean.TRUE, m.get("ALLOW_TRACK_SPLITTING"));
+    assertEquals(Collections.singletonMap("QUALITY", 1.5), m.get("LINKING_FEATURE_PENALTIES"));
+    assertEquals(3, m.size(), "absent keys stay absent");
+    assertEquals(
+        org.volltrack.btrackmate.tracking.LapSettings.fromMap(given),
+        org.volltrack.btrackmate.tracking.LapSettings.fromMap(m));
+  }
+
+  @Test
   void inconsistentInputsAreRejected() {
-    assertEquals("s.json: input: missing; expected an object with cells_csv, or labels (and raw, mask)", error("{}"));
-    assertEquals("s.json: input: no input: give a cells CSV or a label image", error("{\"input\": {}}"));
-    assertEquals("s.json: input: give a cells CSV or a label image, not both", error("{\"input\": {\"cells_csv\": \"c\", \"labels\": \"l\"}}"));
+    assertEquals("s.json: input: missing; expected an object with cells_csv, labels (and raw), or trackmate_xml", error("{}"));
+    assertEquals("s.json: input: no input: give a cells CSV, a label image or a TrackMate XML file", error("{\"input\": {}}"));
+    assertEquals("s.json: input: give one input: a cells CSV, a label image or a TrackMate XML file", error("{\"input\": {\"cells_csv\": \"c\", \"labels\": \"l\"}}"));
+    assertEquals("s.json: input: give one input: a cells CSV, a label image or a TrackMate XML file", error("{\"input\": {\"trackmate_xml\": \"t.xml\", \"labels\": \"l\"}}"));
+    assertTrue(error("{\"input\": {\"cells_csv\": \"c\"}, \"tracking\": false}").contains("tracking can be turned off only for TrackMate XML input"));
+    assertTrue(error("{\"input\": {\"trackmate_xml\": \"t.xml\"}, \"tracking\": 0}").startsWith("s.json: tracking: "));
     assertTrue(error("{\"input\": {\"cells_csv\": \"c\", \"raw\": \"r\"}}").contains("a raw image needs a label image"));
     assertTrue(error("{\"input\": {\"labels\": \"l\"}, \"filters\": {\"centroid_in_tissue\": true}}").contains("needs a tissue mask"));
     assertTrue(error("{\"input\": {\"labels\": \"\"}}").contains("input.labels: expected a file path, got an empty string"));

@@ -1,6 +1,4 @@
-package org.volltrack.btrackmate.filter;
-
-import org.volltrack.btrackmate.model.Spot;
+package org.volltrack.btrackmate.model;
 
 /** A test that decides whether a spot stays visible. Implementations are immutable. */
 public interface SpotFilter {

@@ -1,0 +1,86 @@
+package org.volltrack.btrackmate.plugin;
+
+import ij.plugin.PlugIn;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.volltrack.btrackmate.settings.BTrackmateSettings;
+import org.volltrack.btrackmate.tracking.TrackingProgress;
+
+/**
+ * <i>Plugins › Tracking › BTrackmate › Track cells from CSV...</i>: tracks the cells of a
+ * {@code cells.csv} table and writes a TrackMate XML.
+ *
+ * <p>Macro: {@code run("Track cells from CSV...", "cells=/data/cells.csv out=/data/tracks.xml
+ * linking_max_distance=15 allow_gap_closing gap_closing_max_distance=15 max_frame_gap=2
+ * allow_track_splitting splitting_max_distance=15 min_tracklet_length=3")}. Keys: {@code cells}
+ * (required), {@code out} (required), {@code mask} (optional tissue mask image, for the tissue
+ * filters), then the calibration keys of {@link CalibrationFields}, the tracker keys of {@link
+ * TrackerFields} and the filter keys of {@link FilterFields}. A checkbox key is on when present
+ * and off when absent; an absent number key takes the dialog's default.
+ */
+public final class TrackCellsFromCsv implements PlugIn, Command {
+
+  /** The menu entry without "...". */
+  public static final String NAME = "Track cells from CSV";
+
+  static final String CELLS = "cells";
+  static final String OUT = "out";
+  static final String MASK = "mask";
+
+  private static final List<Field> FIELDS;
+
+  static {
+    List<Field> f = new ArrayList<>();
+    f.add(Field.file("Cells (cells.csv)", "the cell table: frame, x, y, z (physical units) and optional columns"));
+    f.add(Field.file("Out (tracks.xml)", "the TrackMate XML to write (replaced if it exists)"));
+    f.add(Field.file("Mask (optional tissue mask TIFF)", "tissue mask (ZYX or TZYX) for the tissue filters; empty: none"));
+    f.addAll(CalibrationFields.CALIBRATION);
+    f.addAll(TrackerFields.TRACKER);
+    f.addAll(FilterFields.FILTERS);
+    FIELDS = Collections.unmodifiableList(f);
+  }
+
+  /** Called by ImageJ. */
+  public TrackCellsFromCsv() {}
+
+  /** ImageJ's entry point: asks for the parameters (or takes the macro's) and runs. */
+  @Override
+  public void run(String arg) {
+    CommandRunner.run(this);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String message() {
+    return "Track the cells of a cells.csv table (TrackMate LAP tracker); distances in physical units.";
+  }
+
+  @Override
+  public List<Field> fields() {
+    return FIELDS;
+  }
+
+  @Override
+  public Outcome execute(Values values, TrackingProgress progress) throws IOException {
+    return Tracking.run(settings(values), values.outputFile(OUT), progress);
+  }
+
+  /** The Java API settings for the dialog's values. */
+  static BTrackmateSettings settings(Values v) {
+    return BTrackmateSettings.builder()
+        .cellsCsv(v.requiredFile(CELLS, "the cells.csv table"))
+        .mask(v.optionalFile(MASK))
+        .voxelSize(CalibrationFields.voxelSize(v))
+        .frameInterval(CalibrationFields.frameInterval(v))
+        .tracker(TrackerFields.trackerMap(v))
+        .minTrackletLength(TrackerFields.minTrackletLength(v))
+        .filters(FilterFields.filters(v))
+        .build();
+  }
+}

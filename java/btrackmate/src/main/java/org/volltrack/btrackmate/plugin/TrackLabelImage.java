@@ -1,0 +1,88 @@
+package org.volltrack.btrackmate.plugin;
+
+import ij.plugin.PlugIn;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.volltrack.btrackmate.settings.BTrackmateSettings;
+import org.volltrack.btrackmate.tracking.TrackingProgress;
+
+/**
+ * <i>Plugins › Tracking › BTrackmate › Track label image...</i>: measures the cells of an integer
+ * label image (TZYX or ZYX TIFF; optional raw image for intensities and tissue mask), tracks them
+ * and writes a TrackMate XML.
+ *
+ * <p>Macro: {@code run("Track label image...", "labels=/data/labels.tif raw=/data/raw.tif
+ * mask=/data/tissue.tif out=/data/tracks.xml voxel_z=2 voxel_y=0.5 voxel_x=0.5 frame_interval=10
+ * linking_max_distance=15 allow_track_splitting min_tracklet_length=3 centroid_in_tissue")}. Keys:
+ * {@code labels} and {@code out} (required), {@code raw} and {@code mask} (optional), then the keys
+ * of {@link CalibrationFields}, {@link TrackerFields} and {@link FilterFields}.
+ */
+public final class TrackLabelImage implements PlugIn, Command {
+
+  /** The menu entry without "...". */
+  public static final String NAME = "Track label image";
+
+  static final String LABELS = "labels";
+  static final String RAW = "raw";
+  static final String MASK = "mask";
+  static final String OUT = "out";
+
+  private static final List<Field> FIELDS;
+
+  static {
+    List<Field> f = new ArrayList<>();
+    f.add(Field.file("Labels (label image TIFF)", "integer label image, TZYX or ZYX hyperstack TIFF"));
+    f.add(Field.file("Raw (optional intensity image TIFF)", "raw image for intensity features; empty: none"));
+    f.add(Field.file("Mask (optional tissue mask TIFF)", "tissue mask (ZYX or TZYX); empty: none"));
+    f.add(Field.file("Out (tracks.xml)", "the TrackMate XML to write (replaced if it exists)"));
+    f.addAll(CalibrationFields.CALIBRATION);
+    f.addAll(TrackerFields.TRACKER);
+    f.addAll(FilterFields.FILTERS);
+    FIELDS = Collections.unmodifiableList(f);
+  }
+
+  /** Called by ImageJ. */
+  public TrackLabelImage() {}
+
+  /** ImageJ's entry point: asks for the parameters (or takes the macro's) and runs. */
+  @Override
+  public void run(String arg) {
+    CommandRunner.run(this);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String message() {
+    return "Measure and track the cells of a label image (TrackMate LAP tracker); distances in physical units.";
+  }
+
+  @Override
+  public List<Field> fields() {
+    return FIELDS;
+  }
+
+  @Override
+  public Outcome execute(Values values, TrackingProgress progress) throws IOException {
+    return Tracking.run(settings(values), values.outputFile(OUT), progress);
+  }
+
+  /** The Java API settings for the dialog's values. */
+  static BTrackmateSettings settings(Values v) {
+    return BTrackmateSettings.builder()
+        .labels(v.requiredFile(LABELS, "the label image"))
+        .raw(v.optionalFile(RAW))
+        .mask(v.optionalFile(MASK))
+        .voxelSize(CalibrationFields.voxelSize(v))
+        .frameInterval(CalibrationFields.frameInterval(v))
+        .tracker(TrackerFields.trackerMap(v))
+        .minTrackletLength(TrackerFields.minTrackletLength(v))
+        .filters(FilterFields.filters(v))
+        .build();
+  }
+}
