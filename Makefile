@@ -27,7 +27,7 @@ $(JAR_STAMP): $(JAVA_SOURCES)
 	mvn -B -q package -DskipTests
 	mkdir -p $(JAR_DIR)
 	rm -f $(JAR_DIR)/*.jar
-	cp java/btrackmate/target/btrackmate-*.jar $(JAR_DIR)/
+	cp java/btrackmate/target/BTrackmate_-*.jar $(JAR_DIR)/
 	rm -f $(JAR_DIR)/original-*.jar
 	mkdir -p $(JAR_DIR)/lib
 	rm -f $(JAR_DIR)/lib/*.jar

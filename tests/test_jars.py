@@ -15,7 +15,7 @@ from volltrack._jars import find_jars
 
 def test_find_jars_in_checkout():
     jars = find_jars()
-    assert jars.btrackmate.name.startswith("btrackmate-")
+    assert jars.btrackmate.name.startswith("BTrackmate_-")
     assert jars.imagej1.name.startswith("ij-")
     with zipfile.ZipFile(jars.imagej1) as zf:
         assert "ij/ImagePlus.class" in zf.namelist()
@@ -28,7 +28,7 @@ def test_find_jars_in_checkout():
 
 def test_env_var_pointing_to_a_folder_without_jars_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("VOLLTRACK_JARS", str(tmp_path))
-    with pytest.raises(VolltrackError, match=r"VOLLTRACK_JARS=.*btrackmate-\*\.jar"):
+    with pytest.raises(VolltrackError, match=r"VOLLTRACK_JARS=.*BTrackmate_-\*\.jar"):
         find_jars()
 
 
@@ -43,7 +43,7 @@ def test_wheel_carries_the_jars_and_finds_them_without_a_checkout(tmp_path, repo
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         zf.extractall(tmp_path / "site")
-    assert any(n.startswith("volltrack/jars/btrackmate-") and n.endswith(".jar") for n in names)
+    assert any(n.startswith("volltrack/jars/BTrackmate_-") and n.endswith(".jar") for n in names)
     assert any(n.startswith("volltrack/jars/lib/ij-") and n.endswith(".jar") for n in names)
     assert "volltrack/py.typed" in names
     # Import the unpacked wheel (not the checkout) and locate the jars inside it.

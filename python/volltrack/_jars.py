@@ -4,7 +4,7 @@ Looked up in this order:
 
 1. the folder named by the ``VOLLTRACK_JARS`` environment variable;
 2. ``volltrack/jars/`` inside the installed package — a wheel built with ``make wheel`` carries
-   ``btrackmate-<version>.jar`` there and ``ij-<version>.jar`` in ``jars/lib/`` (where the jar's
+   ``BTrackmate_-<version>.jar`` there and ``ij-<version>.jar`` in ``jars/lib/`` (where the jar's
    manifest ``Class-Path`` points, so ``java -jar`` works too) as package data, and
    ``make setup`` copies them there in a checkout;
 3. the Maven build folder of a checkout, ``java/btrackmate/target/`` (jar) and
@@ -44,7 +44,7 @@ def _pick(folder: Path, pattern: str) -> Path | None:
 
 
 def _look_in(jar_folder: Path, lib_folder: Path) -> BTrackmateJars | None:
-    jar = _pick(jar_folder, "btrackmate-*.jar")
+    jar = _pick(jar_folder, "BTrackmate_-*.jar")
     ij = _pick(lib_folder, "ij-*.jar")
     if jar is None or ij is None:
         return None
@@ -64,7 +64,7 @@ def find_jars() -> BTrackmateJars:
         found = _look_in(Path(env), Path(env)) or _look_in(Path(env), Path(env) / "lib")
         if found is None:
             raise VolltrackError(
-                f"VOLLTRACK_JARS={env}: expected btrackmate-*.jar and ij-*.jar (there or in lib/)"
+                f"VOLLTRACK_JARS={env}: expected BTrackmate_-*.jar and ij-*.jar (there or in lib/)"
             )
         return found
     for jar_folder, lib_folder in (
