@@ -113,6 +113,7 @@ public final class BTrackmate {
     LapSettings lap = lapSettings(settings, source);
     SpotCollection spots = cells.spots();
     checkIds(spots, inputName(settings));
+    checkFilterFeatures(settings, source, spots);
     if (settings.tracking()) {
       checkPenaltyFeatures(spots, lap, inputName(settings));
     }
@@ -186,6 +187,38 @@ public final class BTrackmate {
         throw new BadInputException(
             source, "spot id " + s.id(),
             "TrackMate spot IDs are Java ints; expected an id in 0..2147483647");
+      }
+    }
+  }
+
+  /**
+   * A feature filter on a feature that no cell has would hide every cell: almost surely a typo or a
+   * filter meant for another input (e.g. INSIDE_TISSUE without a mask), so it is refused.
+   */
+  private static void checkFilterFeatures(
+      BTrackmateSettings settings, TrackMateDocument source, SpotCollection spots) {
+    List<FeatureFilter> filters = new ArrayList<>(settings.filters().featureFilters());
+    if (source != null) {
+      filters.addAll(source.spotFilters());
+    }
+    if (filters.isEmpty() || spots.size() == 0) {
+      return;
+    }
+    java.util.Set<String> present = new java.util.TreeSet<>();
+    for (Spot s : spots.all()) {
+      present.addAll(s.features().keySet());
+    }
+    for (FeatureFilter f : filters) {
+      boolean found = present.contains(f.feature());
+      if (!found) {
+        Spot any = spots.all().get(0);
+        found = any.feature(f.feature()) != null; // fixed fields: POSITION_X, QUALITY, RADIUS, ...
+      }
+      if (!found) {
+        throw new BadInputException(
+            inputName(settings), "filter " + f,
+            "no cell has the feature " + f.feature() + "; the cells have " + present
+                + " besides POSITION_X/Y/Z, FRAME, RADIUS, QUALITY");
       }
     }
   }

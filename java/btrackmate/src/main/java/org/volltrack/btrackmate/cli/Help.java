@@ -49,7 +49,8 @@ final class Help {
       sb.append(line(key, defaults.get(key)));
     }
     sb.append(line(LapSettings.SINGLETON_GAP_CLOSING, defaults.get(LapSettings.SINGLETON_GAP_CLOSING)))
-        .append("                          (BTrackmate: unlinked spots take part in gap closing)\n")
+        .append("                                        (BTrackmate extension: spots left unlinked by\n")
+        .append("                                        frame-to-frame linking take part in gap closing)\n")
         .append("  Values: numbers (Infinity allowed), true/false, and penalties as\n")
         .append("  FEATURE=weight[,FEATURE=weight], e.g. --LINKING_FEATURE_PENALTIES MEAN_INTENSITY_CH1=1.0\n")
         .append("\n")
@@ -82,7 +83,7 @@ final class Help {
     StringBuilder sb = new StringBuilder(flag);
     do {
       sb.append(' ');
-    } while (sb.length() < 26);
+    } while (sb.length() < 40);
     String d = def instanceof Map ? (((Map<?, ?>) def).isEmpty() ? "none" : def.toString()) : String.valueOf(def);
     if (def == null) {
       d = "unset";
