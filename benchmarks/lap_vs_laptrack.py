@@ -57,14 +57,17 @@ SETTINGS = {
 
 
 def random_walk_movie(n_spots: int, seed: int = 0) -> pd.DataFrame:
-    """Cells doing a 3D random walk in a box, dividing now and then, sometimes not detected.
+    """Cells doing a 3D random walk in a box, dividing and disappearing now and then, sometimes
+    not detected.
 
-    About ``n_spots`` rows (id, frame, x, y, z); the number of cells per frame is fixed at the start
-    and grows with divisions, frames = n_spots / cells.
+    About ``n_spots`` rows (id, frame, x, y, z). The number of cells stays about constant (1 % of
+    the cells divide and 1 % disappear each frame), so the density, and with it the number of
+    candidate links per cell, is the same at every size (1e6 spots: 2,000 cells x ~510 frames);
+    cells are reflected at the walls of the box instead of piling up there.
     """
     rng = np.random.default_rng(seed)
     n_frames = int(np.clip(round(n_spots**0.45), 20, 500))
-    n_cells = max(2, n_spots // n_frames // 2)
+    n_cells = max(2, n_spots // n_frames)
     spacing = 20.0
     box = spacing * n_cells ** (1 / 3) * 1.5
     pos = rng.uniform(0, box, size=(n_cells, 3))
@@ -79,7 +82,8 @@ def random_walk_movie(n_spots: int, seed: int = 0) -> pd.DataFrame:
             offset = rng.normal(0, 3.0, size=(dividing.sum(), 3))
             pos = np.vstack([pos, pos[dividing] + offset])
             pos[np.flatnonzero(dividing)] -= offset
-        pos = np.clip(pos, 0, box)
+        pos = pos[rng.random(len(pos)) >= 0.01]  # 1 % disappear (die or leave)
+        pos = box - np.abs(box - np.abs(pos))  # reflect at the walls
         frame += 1
     data = np.vstack(rows)[:n_spots]
     df = pd.DataFrame(data, columns=["frame", "x", "y", "z"])
