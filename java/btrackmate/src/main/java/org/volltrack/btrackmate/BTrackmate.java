@@ -208,12 +208,10 @@ public final class BTrackmate {
     for (Spot s : spots.all()) {
       present.addAll(s.features().keySet());
     }
+    Spot any = spots.all().get(0);
     for (FeatureFilter f : filters) {
-      boolean found = present.contains(f.feature());
-      if (!found) {
-        Spot any = spots.all().get(0);
-        found = any.feature(f.feature()) != null; // fixed fields: POSITION_X, QUALITY, RADIUS, ...
-      }
+      // fixed fields (POSITION_X, QUALITY, RADIUS, ...) are features of every spot
+      boolean found = present.contains(f.feature()) || any.feature(f.feature()) != null;
       if (!found) {
         throw new BadInputException(
             inputName(settings), "filter " + f,
