@@ -232,6 +232,34 @@ class MainTest {
   }
 
   @Test
+  void xmlInputKeepsEmptyFramesWhichStopFrameToFrameLinks() throws IOException {
+    // Frames 0..4, frame 2 empty: frame-to-frame links 1->2 and 3->4 only; bridging the empty
+    // frame needs gap closing (off in the file's settings).
+    List<Spot> spots = new ArrayList<>();
+    spots.add(Spot.builder(1, 0, 0, 0, 0).build());
+    spots.add(Spot.builder(2, 1, 1, 0, 0).build());
+    spots.add(Spot.builder(3, 3, 2, 0, 0).build());
+    spots.add(Spot.builder(4, 4, 3, 0, 0).build());
+    org.volltrack.btrackmate.model.SpotCollection c =
+        org.volltrack.btrackmate.model.SpotCollection.ofFrames(Arrays.asList(0, 1, 2, 3, 4), spots);
+    Path in = tmp.resolve("in.xml");
+    org.volltrack.btrackmate.io.TrackMateXmlWriter.write(
+        TrackMateDocument.builder(new org.volltrack.btrackmate.model.TrackModel(c, Collections.<Link>emptyList()))
+            .lapSettings(LapSettings.builder().allowGapClosing(false).build())
+            .build(),
+        in);
+    Path out = tmp.resolve("out.xml");
+    Cli r = Cli.run("--xml", in.toString(), "--out", out.toString(), "--quiet");
+    assertEquals(0, r.status, r.toString());
+    TrackMateDocument d = TrackMateXmlReader.read(out).document();
+    assertEquals(Arrays.asList(0, 1, 2, 3, 4), new ArrayList<>(d.model().spots().byFrame().keySet()));
+    assertEquals(new HashSet<>(Arrays.asList("1->2", "3->4")), edges(d), "the file's TrackerSettings (no gap closing) are the defaults");
+    Path closed = tmp.resolve("closed.xml");
+    assertEquals(0, Cli.run("--xml", in.toString(), "--out", closed.toString(), "--quiet", "--ALLOW_GAP_CLOSING", "true").status);
+    assertEquals(new HashSet<>(Arrays.asList("1->2", "2->3", "3->4")), edges(TrackMateXmlReader.read(closed).document()), "a flag overrides them");
+  }
+
+  @Test
   void helpDocumentsEveryFlagAndVersionPrints() {
     Cli h = Cli.run("--help");
     assertEquals(0, h.status);
