@@ -260,6 +260,39 @@ class MainTest {
   }
 
   @Test
+  void tissueMaskFiltersHideCellsOutsideTheTissue() throws IOException {
+    Path labels = tmp.resolve("labels.tif");
+    assertTrue(new FileSaver(labelMovie(3)).saveAsTiffStack(labels.toString()));
+    // ZYX mask: tissue where y < 4 (label 1's rows), broadcast over time
+    ImageStack stack = new ImageStack(12, 8);
+    for (int z = 0; z < 4; z++) {
+      ij.process.ByteProcessor ip = new ij.process.ByteProcessor(12, 8);
+      for (int y = 0; y < 4; y++) {
+        for (int x = 0; x < 12; x++) {
+          ip.set(x, y, 255);
+        }
+      }
+      stack.addSlice(ip);
+    }
+    Path mask = tmp.resolve("mask.tif");
+    assertTrue(new FileSaver(new ImagePlus("mask", stack)).saveAsTiffStack(mask.toString()));
+    for (String[] filter : new String[][] {{"--centroid-in-tissue"}, {"--inside-tissue", "1.0"}}) {
+      Path out = tmp.resolve("masked.xml");
+      List<String> a = new ArrayList<>(Arrays.asList("--labels", labels.toString(), "--mask", mask.toString(),
+          "--out", out.toString(), "--quiet", "--LINKING_MAX_DISTANCE", "2"));
+      a.addAll(Arrays.asList(filter));
+      Cli r = Cli.run(a.toArray(new String[0]));
+      assertEquals(0, r.status, r.toString());
+      TrackMateDocument d = TrackMateXmlReader.read(out).document();
+      for (Spot s : d.model().spots().all()) {
+        assertEquals(s.feature("LABEL") == 1.0, s.visible(), Arrays.toString(filter) + " spot " + s.id());
+        assertEquals(s.feature("LABEL") == 1.0 ? 1.0 : 0.0, s.feature("INSIDE_TISSUE"), 1e-12);
+      }
+      assertEquals(2, d.model().links().size(), "only label 1 is tracked");
+    }
+  }
+
+  @Test
   void helpDocumentsEveryFlagAndVersionPrints() {
     Cli h = Cli.run("--help");
     assertEquals(0, h.status);
