@@ -41,14 +41,21 @@ import org.volltrack.btrackmate.tracking.TrackingProgress;
  * BTrackmate.write(result, Paths.get("tracks.xml"));
  * }</pre>
  *
- * <p>The pipeline of {@link #run}: read the cells the settings name and apply the filters
- * (filtered cells stay, invisible); track the visible cells with TrackMate's sparse LAP tracker
- * ({@link LapSettings#fromMap} of the settings' tracker map, TrackMate's defaults for absent keys);
+ * <p>The pipeline of {@link #run}: read the cells the settings name (a {@code cells.csv}, a label
+ * image with optional raw image and tissue mask, or an existing TrackMate XML file) and apply the
+ * filters (filtered cells stay, invisible); check that every spot ID fits TrackMate's int IDs and
+ * that every visible cell has the features the active penalty maps name; track the visible cells
+ * with TrackMate's sparse LAP tracker ({@link LapSettings#fromMap} of the settings' tracker map
+ * over TrackMate's defaults, or over the TrackMate XML input's own tracker settings), or keep the
+ * XML input's links when tracking is off;
  * prune terminal post-division branches shorter than the minimum tracklet length; build the
  * TrackMate document: calibration and {@code ImageData} (from the label image, else from the
  * voxel-size and frame-interval settings), the feature filters in {@code SpotFilterCollection}, the
  * LAP settings in {@code TrackerSettings}, and the complete settings as JSON ({@link SettingsJson})
- * in the {@code BTrackmate} element, so that a file can be re-run exactly.
+ * in the {@code BTrackmate} element, so that a file can be re-run exactly. With TrackMate XML
+ * input the file's calibration (unless overridden), image, detector settings, spot feature
+ * declarations, ROIs and spot filters are carried over; its track filters are not (BTrackmate
+ * does not apply track filters: every track is written as visible).
  *
  * <p>Spot IDs: TrackMate's spot {@code ID} is a Java {@code int}; a cell whose ID is outside
  * 0..2147483647 is refused with a {@link BadInputException} before any tracking (IDs are never
@@ -106,6 +113,7 @@ public final class BTrackmate {
     LapSettings lap = lapSettings(settings, source);
     SpotCollection spots = cells.spots();
     checkIds(spots, inputName(settings));
+    checkFilterFeatures(settings, source, spots);
     if (settings.tracking()) {
       checkPenaltyFeatures(spots, lap, inputName(settings));
     }
@@ -179,6 +187,36 @@ public final class BTrackmate {
         throw new BadInputException(
             source, "spot id " + s.id(),
             "TrackMate spot IDs are Java ints; expected an id in 0..2147483647");
+      }
+    }
+  }
+
+  /**
+   * A feature filter on a feature that no cell has would hide every cell: almost surely a typo or a
+   * filter meant for another input (e.g. INSIDE_TISSUE without a mask), so it is refused.
+   */
+  private static void checkFilterFeatures(
+      BTrackmateSettings settings, TrackMateDocument source, SpotCollection spots) {
+    List<FeatureFilter> filters = new ArrayList<>(settings.filters().featureFilters());
+    if (source != null) {
+      filters.addAll(source.spotFilters());
+    }
+    if (filters.isEmpty() || spots.size() == 0) {
+      return;
+    }
+    java.util.Set<String> present = new java.util.TreeSet<>();
+    for (Spot s : spots.all()) {
+      present.addAll(s.features().keySet());
+    }
+    Spot any = spots.all().get(0);
+    for (FeatureFilter f : filters) {
+      // fixed fields (POSITION_X, QUALITY, RADIUS, ...) are features of every spot
+      boolean found = present.contains(f.feature()) || any.feature(f.feature()) != null;
+      if (!found) {
+        throw new BadInputException(
+            inputName(settings), "filter " + f,
+            "no cell has the feature " + f.feature() + "; the cells have " + present
+                + " besides POSITION_X/Y/Z, FRAME, RADIUS, QUALITY");
       }
     }
   }

@@ -33,8 +33,10 @@ final class Help {
         .append("  --save-settings FILE    also write the effective settings as JSON (for --settings)\n")
         .append("\n")
         .append("Calibration:\n")
-        .append("  --voxel-size Z Y X      voxel size (physical units), overrides the image calibration\n")
-        .append("  --time-interval S       time between frames, overrides the calibration\n")
+        .append("  --voxel-size Z Y X      voxel size (physical units), overrides the image calibration;\n")
+        .append("                          with --cells or --xml only the written calibration changes\n")
+        .append("                          (positions are physical already)\n")
+        .append("  --time-interval S       time between frames, overrides the calibration (default 1)\n")
         .append("\n")
         .append("Settings (later sources win: defaults < --settings < --tracker-settings < flags):\n")
         .append("  --settings FILE         settings JSON (as written by --save-settings)\n")
@@ -49,7 +51,8 @@ final class Help {
       sb.append(line(key, defaults.get(key)));
     }
     sb.append(line(LapSettings.SINGLETON_GAP_CLOSING, defaults.get(LapSettings.SINGLETON_GAP_CLOSING)))
-        .append("                          (BTrackmate: unlinked spots take part in gap closing)\n")
+        .append("                                        (BTrackmate extension: spots left unlinked by\n")
+        .append("                                        frame-to-frame linking take part in gap closing)\n")
         .append("  Values: numbers (Infinity allowed), true/false, and penalties as\n")
         .append("  FEATURE=weight[,FEATURE=weight], e.g. --LINKING_FEATURE_PENALTIES MEAN_INTENSITY_CH1=1.0\n")
         .append("\n")
@@ -82,7 +85,7 @@ final class Help {
     StringBuilder sb = new StringBuilder(flag);
     do {
       sb.append(' ');
-    } while (sb.length() < 26);
+    } while (sb.length() < 40);
     String d = def instanceof Map ? (((Map<?, ?>) def).isEmpty() ? "none" : def.toString()) : String.valueOf(def);
     if (def == null) {
       d = "unset";

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *   <caption>cells.csv columns</caption>
  *   <tr><th>column</th><th>required</th><th>becomes</th></tr>
  *   <tr><td>frame</td><td>yes</td><td>FRAME (integer &ge; 0)</td></tr>
- *   <tr><td>x, y, z</td><td>yes</td><td>POSITION_X, POSITION_Y, POSITION_Z (physical units)</td></tr>
+ *   <tr><td>x, y</td><td>yes</td><td>POSITION_X, POSITION_Y (physical units)</td></tr>
+ *   <tr><td>z</td><td>for 3D data</td><td>POSITION_Z (physical units); absent: 0 for every row (2D)</td></tr>
  *   <tr><td>id</td><td>no</td><td>the spot ID (int64, unique, &ge; 0)</td></tr>
  *   <tr><td>name</td><td>no</td><td>the spot name (text)</td></tr>
  *   <tr><td>radius</td><td>no</td><td>RADIUS</td></tr>

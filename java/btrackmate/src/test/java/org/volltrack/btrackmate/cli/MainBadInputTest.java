@@ -102,6 +102,11 @@ class MainBadInputTest {
         c("no tracking without XML input", d -> Arrays.asList("--cells", "c.csv", "--no-tracking"), "tracking can be turned off only for TrackMate XML input"),
         c("absent input path", d -> Arrays.asList("--cells", d.resolve("absent.csv").toString()), "absent.csv: file not found"),
         c("input path is a folder", d -> Arrays.asList("--cells", Files.createDirectories(d.resolve("folder.csv")).toString()), "folder.csv: not a regular file"),
+        c("filter on a feature no cell has", d -> {
+          List<String> a = cells(d, "frame,x,y,z\n0,0,0,0\n");
+          a.addAll(Arrays.asList("--inside-tissue", "0.5"));
+          return a;
+        }, "cells.csv: filter INSIDE_TISSUE >= 0.5: no cell has the feature INSIDE_TISSUE"),
         c("penalty on a feature the cells lack", d -> {
           List<String> a = cells(d, "frame,x,y,z\n0,0,0,0\n1,1,0,0\n");
           a.addAll(Arrays.asList("--LINKING_FEATURE_PENALTIES", "MEAN_INTENSITY_CH1=1"));

@@ -232,6 +232,67 @@ class MainTest {
   }
 
   @Test
+  void xmlInputKeepsEmptyFramesWhichStopFrameToFrameLinks() throws IOException {
+    // Frames 0..4, frame 2 empty: frame-to-frame links 1->2 and 3->4 only; bridging the empty
+    // frame needs gap closing (off in the file's settings).
+    List<Spot> spots = new ArrayList<>();
+    spots.add(Spot.builder(1, 0, 0, 0, 0).build());
+    spots.add(Spot.builder(2, 1, 1, 0, 0).build());
+    spots.add(Spot.builder(3, 3, 2, 0, 0).build());
+    spots.add(Spot.builder(4, 4, 3, 0, 0).build());
+    org.volltrack.btrackmate.model.SpotCollection c =
+        org.volltrack.btrackmate.model.SpotCollection.ofFrames(Arrays.asList(0, 1, 2, 3, 4), spots);
+    Path in = tmp.resolve("in.xml");
+    org.volltrack.btrackmate.io.TrackMateXmlWriter.write(
+        TrackMateDocument.builder(new org.volltrack.btrackmate.model.TrackModel(c, Collections.<Link>emptyList()))
+            .lapSettings(LapSettings.builder().allowGapClosing(false).build())
+            .build(),
+        in);
+    Path out = tmp.resolve("out.xml");
+    Cli r = Cli.run("--xml", in.toString(), "--out", out.toString(), "--quiet");
+    assertEquals(0, r.status, r.toString());
+    TrackMateDocument d = TrackMateXmlReader.read(out).document();
+    assertEquals(Arrays.asList(0, 1, 2, 3, 4), new ArrayList<>(d.model().spots().byFrame().keySet()));
+    assertEquals(new HashSet<>(Arrays.asList("1->2", "3->4")), edges(d), "the file's TrackerSettings (no gap closing) are the defaults");
+    Path closed = tmp.resolve("closed.xml");
+    assertEquals(0, Cli.run("--xml", in.toString(), "--out", closed.toString(), "--quiet", "--ALLOW_GAP_CLOSING", "true").status);
+    assertEquals(new HashSet<>(Arrays.asList("1->2", "2->3", "3->4")), edges(TrackMateXmlReader.read(closed).document()), "a flag overrides them");
+  }
+
+  @Test
+  void tissueMaskFiltersHideCellsOutsideTheTissue() throws IOException {
+    Path labels = tmp.resolve("labels.tif");
+    assertTrue(new FileSaver(labelMovie(3)).saveAsTiffStack(labels.toString()));
+    // ZYX mask: tissue where y < 4 (label 1's rows), broadcast over time
+    ImageStack stack = new ImageStack(12, 8);
+    for (int z = 0; z < 4; z++) {
+      ij.process.ByteProcessor ip = new ij.process.ByteProcessor(12, 8);
+      for (int y = 0; y < 4; y++) {
+        for (int x = 0; x < 12; x++) {
+          ip.set(x, y, 255);
+        }
+      }
+      stack.addSlice(ip);
+    }
+    Path mask = tmp.resolve("mask.tif");
+    assertTrue(new FileSaver(new ImagePlus("mask", stack)).saveAsTiffStack(mask.toString()));
+    for (String[] filter : new String[][] {{"--centroid-in-tissue"}, {"--inside-tissue", "1.0"}}) {
+      Path out = tmp.resolve("masked.xml");
+      List<String> a = new ArrayList<>(Arrays.asList("--labels", labels.toString(), "--mask", mask.toString(),
+          "--out", out.toString(), "--quiet", "--LINKING_MAX_DISTANCE", "2"));
+      a.addAll(Arrays.asList(filter));
+      Cli r = Cli.run(a.toArray(new String[0]));
+      assertEquals(0, r.status, r.toString());
+      TrackMateDocument d = TrackMateXmlReader.read(out).document();
+      for (Spot s : d.model().spots().all()) {
+        assertEquals(s.feature("LABEL") == 1.0, s.visible(), Arrays.toString(filter) + " spot " + s.id());
+        assertEquals(s.feature("LABEL") == 1.0 ? 1.0 : 0.0, s.feature("INSIDE_TISSUE"), 1e-12);
+      }
+      assertEquals(2, d.model().links().size(), "only label 1 is tracked");
+    }
+  }
+
+  @Test
   void helpDocumentsEveryFlagAndVersionPrints() {
     Cli h = Cli.run("--help");
     assertEquals(0, h.status);
