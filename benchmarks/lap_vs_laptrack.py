@@ -204,11 +204,16 @@ def main(argv: list[str] | None = None) -> int:
             movie.to_csv(cells, index=False)
             bt = run_btrackmate(cells, Path(tmp) / f"tracks_{n}.xml", args.heap)
             bt_time, bt_edges = bt["elapsed"], bt["edges"]
-            row = {"spots": len(movie), "frames": int(movie["frame"].max()) + 1,
-                   "btrackmate_s": bt_time, "btrackmate_spots_per_s": len(movie) / bt_time,
-                   "btrackmate_tracking_s": bt["tracking"],
-                   "btrackmate_tracking_spots_per_s": len(movie) / bt["tracking"],
-                   "btrackmate_peak_mb": bt["peak_mb"], "btrackmate_edges": len(bt_edges)}  # fmt: skip
+            row = {
+                "spots": len(movie),
+                "frames": int(movie["frame"].max()) + 1,
+                "btrackmate_s": bt_time,
+                "btrackmate_spots_per_s": len(movie) / bt_time,
+                "btrackmate_tracking_s": bt["tracking"],
+                "btrackmate_tracking_spots_per_s": len(movie) / bt["tracking"],
+                "btrackmate_peak_mb": bt["peak_mb"],
+                "btrackmate_edges": len(bt_edges),
+            }
             if n <= args.laptrack_max:
                 lt = run_laptrack(cells, args.laptrack_timeout)
                 if lt is None:
