@@ -1,12 +1,9 @@
 package org.volltrack.btrackmate.plugin;
 
-import ij.plugin.PlugIn;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.volltrack.btrackmate.settings.BTrackmateSettings;
-import org.volltrack.btrackmate.tracking.TrackingProgress;
 
 /**
  * <i>Plugins › Tracking › BTrackmate › Prune short tracklets...</i>: re-prunes an existing TrackMate
@@ -21,7 +18,7 @@ import org.volltrack.btrackmate.tracking.TrackingProgress;
  * <p>Macro: {@code run("Prune short tracklets...", "tracks=/data/tracks.xml
  * out=/data/pruned.xml min_tracklet_length=4")}; add {@code retrack} to re-track first.
  */
-public final class PruneShortTracklets implements PlugIn, Command {
+public final class PruneShortTracklets extends Command {
 
   /** The menu entry without "...". */
   public static final String NAME = "Prune short tracklets";
@@ -41,36 +38,12 @@ public final class PruneShortTracklets implements PlugIn, Command {
                   "track the file's spots again before pruning (restores links an earlier pruning removed)")));
 
   /** Called by ImageJ. */
-  public PruneShortTracklets() {}
-
-  /** ImageJ's entry point: asks for the parameters (or takes the macro's) and runs. */
-  @Override
-  public void run(String arg) {
-    CommandRunner.run(this);
+  public PruneShortTracklets() {
+    super(NAME, "Remove post-division branches shorter than a number of frames from a TrackMate XML.", FIELDS, OUT);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String message() {
-    return "Remove post-division branches shorter than a number of frames from a TrackMate XML.";
-  }
-
-  @Override
-  public List<Field> fields() {
-    return FIELDS;
-  }
-
-  @Override
-  public Outcome execute(Values values, TrackingProgress progress) throws IOException {
-    return Tracking.run(settings(values), values.outputFile(OUT), progress);
-  }
-
-  /** The Java API settings for the dialog's values. */
-  static BTrackmateSettings settings(Values v) {
+  BTrackmateSettings settings(Values v) {
     return BTrackmateSettings.builder()
         .trackmateXml(v.requiredFile(TRACKS, "the TrackMate XML file"))
         .tracking(v.isChecked(RETRACK))

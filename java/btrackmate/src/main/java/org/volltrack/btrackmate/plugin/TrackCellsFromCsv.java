@@ -1,12 +1,9 @@
 package org.volltrack.btrackmate.plugin;
 
-import ij.plugin.PlugIn;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.volltrack.btrackmate.settings.BTrackmateSettings;
-import org.volltrack.btrackmate.tracking.TrackingProgress;
 
 /**
  * <i>Plugins › Tracking › BTrackmate › Track cells from CSV...</i>: tracks the cells of a
@@ -20,7 +17,7 @@ import org.volltrack.btrackmate.tracking.TrackingProgress;
  * TrackerFields} and the filter keys of {@link FilterFields}. A checkbox key is on when present
  * and off when absent; an absent number key takes the dialog's default.
  */
-public final class TrackCellsFromCsv implements PlugIn, Command {
+public final class TrackCellsFromCsv extends Command {
 
   /** The menu entry without "...". */
   public static final String NAME = "Track cells from CSV";
@@ -43,36 +40,12 @@ public final class TrackCellsFromCsv implements PlugIn, Command {
   }
 
   /** Called by ImageJ. */
-  public TrackCellsFromCsv() {}
-
-  /** ImageJ's entry point: asks for the parameters (or takes the macro's) and runs. */
-  @Override
-  public void run(String arg) {
-    CommandRunner.run(this);
+  public TrackCellsFromCsv() {
+    super(NAME, "Track the cells of a cells.csv table (TrackMate LAP tracker); distances in physical units.", FIELDS, OUT);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String message() {
-    return "Track the cells of a cells.csv table (TrackMate LAP tracker); distances in physical units.";
-  }
-
-  @Override
-  public List<Field> fields() {
-    return FIELDS;
-  }
-
-  @Override
-  public Outcome execute(Values values, TrackingProgress progress) throws IOException {
-    return Tracking.run(settings(values), values.outputFile(OUT), progress);
-  }
-
-  /** The Java API settings for the dialog's values. */
-  static BTrackmateSettings settings(Values v) {
+  BTrackmateSettings settings(Values v) {
     return BTrackmateSettings.builder()
         .cellsCsv(v.requiredFile(CELLS, "the cells.csv table"))
         .mask(v.optionalFile(MASK))

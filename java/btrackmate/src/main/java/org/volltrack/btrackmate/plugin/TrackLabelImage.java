@@ -1,12 +1,9 @@
 package org.volltrack.btrackmate.plugin;
 
-import ij.plugin.PlugIn;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.volltrack.btrackmate.settings.BTrackmateSettings;
-import org.volltrack.btrackmate.tracking.TrackingProgress;
 
 /**
  * <i>Plugins › Tracking › BTrackmate › Track label image...</i>: measures the cells of an integer
@@ -19,7 +16,7 @@ import org.volltrack.btrackmate.tracking.TrackingProgress;
  * {@code labels} and {@code out} (required), {@code raw} and {@code mask} (optional), then the keys
  * of {@link CalibrationFields}, {@link TrackerFields} and {@link FilterFields}.
  */
-public final class TrackLabelImage implements PlugIn, Command {
+public final class TrackLabelImage extends Command {
 
   /** The menu entry without "...". */
   public static final String NAME = "Track label image";
@@ -44,36 +41,12 @@ public final class TrackLabelImage implements PlugIn, Command {
   }
 
   /** Called by ImageJ. */
-  public TrackLabelImage() {}
-
-  /** ImageJ's entry point: asks for the parameters (or takes the macro's) and runs. */
-  @Override
-  public void run(String arg) {
-    CommandRunner.run(this);
+  public TrackLabelImage() {
+    super(NAME, "Measure and track the cells of a label image (TrackMate LAP tracker); distances in physical units.", FIELDS, OUT);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String message() {
-    return "Measure and track the cells of a label image (TrackMate LAP tracker); distances in physical units.";
-  }
-
-  @Override
-  public List<Field> fields() {
-    return FIELDS;
-  }
-
-  @Override
-  public Outcome execute(Values values, TrackingProgress progress) throws IOException {
-    return Tracking.run(settings(values), values.outputFile(OUT), progress);
-  }
-
-  /** The Java API settings for the dialog's values. */
-  static BTrackmateSettings settings(Values v) {
+  BTrackmateSettings settings(Values v) {
     return BTrackmateSettings.builder()
         .labels(v.requiredFile(LABELS, "the label image"))
         .raw(v.optionalFile(RAW))

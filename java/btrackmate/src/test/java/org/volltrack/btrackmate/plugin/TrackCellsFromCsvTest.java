@@ -124,7 +124,7 @@ class TrackCellsFromCsvTest {
     tracker.put("LINKING_MAX_DISTANCE", 7.5);
     tracker.put("ALLOW_GAP_CLOSING", true);
     tracker.put("ALLOW_TRACK_SPLITTING", true);
-    BTrackmateSettings api = TrackCellsFromCsv.settings(MacroOptions.read(recorded, new TrackCellsFromCsv().fields()));
+    BTrackmateSettings api = new TrackCellsFromCsv().settings(MacroOptions.read(recorded, new TrackCellsFromCsv().fields()));
     assertEquals(csv, api.cellsCsv());
     assertTrue(api.tracker().entrySet().containsAll(tracker.entrySet()), api.tracker().toString());
     assertTrue(api.filters().isEmpty());
@@ -138,7 +138,7 @@ class TrackCellsFromCsvTest {
     Path csv = cells(tmp);
     Values v = MacroOptions.read(MacroHarness.options("cells=" + csv, "out=" + tmp.resolve("t.xml")),
         new TrackCellsFromCsv().fields());
-    BTrackmateSettings s = TrackCellsFromCsv.settings(v);
+    BTrackmateSettings s = new TrackCellsFromCsv().settings(v);
     assertEquals(15.0, s.tracker().get("LINKING_MAX_DISTANCE"));
     assertEquals(2, s.tracker().get("MAX_FRAME_GAP"));
     assertEquals(false, s.tracker().get("ALLOW_GAP_CLOSING"));
@@ -154,11 +154,11 @@ class TrackCellsFromCsvTest {
     List<Field> fields = new TrackCellsFromCsv().fields();
     Values all = MacroOptions.read(
         MacroHarness.options("cells=" + csv, "voxel_z=2", "voxel_y=0.5", "voxel_x=0.25"), fields);
-    assertEquals(VoxelSize.zyx(2, 0.5, 0.25), TrackCellsFromCsv.settings(all).voxelSize());
+    assertEquals(VoxelSize.zyx(2, 0.5, 0.25), new TrackCellsFromCsv().settings(all).voxelSize());
     Values some = MacroOptions.read(MacroHarness.options("cells=" + csv, "voxel_z=2"), fields);
     IllegalArgumentException e =
         org.junit.jupiter.api.Assertions.assertThrows(
-            IllegalArgumentException.class, () -> TrackCellsFromCsv.settings(some));
+            IllegalArgumentException.class, () -> new TrackCellsFromCsv().settings(some));
     assertEquals("voxel_y: missing; give voxel_z, voxel_y and voxel_x together, or none of them", e.getMessage());
   }
 

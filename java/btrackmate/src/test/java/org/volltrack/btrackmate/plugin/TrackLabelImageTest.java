@@ -139,7 +139,7 @@ class TrackLabelImageTest {
                 "voxel_z=1", "voxel_y=0.25", "voxel_x=0.25", "frame_interval=5", "centroid_in_tissue",
                 "min_inside_tissue=0.5", "min_mean_intensity=1", "intensity_channel=1"),
             new TrackLabelImage().fields());
-    BTrackmateSettings s = TrackLabelImage.settings(v);
+    BTrackmateSettings s = new TrackLabelImage().settings(v);
     assertEquals(labels, s.labels());
     assertEquals(labels, s.raw());
     assertEquals(mask, s.mask());
