@@ -20,6 +20,7 @@ import org.volltrack.btrackmate.model.Calibration;
 import org.volltrack.btrackmate.model.Link;
 import org.volltrack.btrackmate.model.Spot;
 import org.volltrack.btrackmate.model.TrackModel;
+import org.volltrack.btrackmate.model.FeatureKeys;
 
 /**
  * TrackMate's edge features for the links of a {@link TrackModel} (spec {@code trackmate.md}
@@ -63,7 +64,7 @@ public final class EdgeFeatureCalculator {
 
   /** The time of a spot: its {@code POSITION_T} feature if it has one, else frame × dt. */
   public static double time(Spot spot, Calibration calibration) {
-    Double t = spot.features().get(TrackMateFeatures.POSITION_T);
+    Double t = spot.features().get(FeatureKeys.POSITION_T);
     return t != null ? t : calibration.timeOf(spot.frame());
   }
 

@@ -1,6 +1,7 @@
 package org.volltrack.btrackmate.features;
 
 import static org.volltrack.btrackmate.features.TrackMateFeatures.*;
+import static org.volltrack.btrackmate.model.FeatureKeys.*;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +14,7 @@ import org.volltrack.btrackmate.model.Calibration;
 import org.volltrack.btrackmate.model.Link;
 import org.volltrack.btrackmate.model.Spot;
 import org.volltrack.btrackmate.model.TrackModel;
+import org.volltrack.btrackmate.model.FeatureKeys;
 
 /**
  * TrackMate's track features for the tracks of a {@link TrackModel} (spec {@code trackmate.md}

@@ -1,5 +1,9 @@
 package org.volltrack.btrackmate.features;
 
+import static org.volltrack.btrackmate.model.FeatureKeys.*;
+
+import org.volltrack.btrackmate.model.FeatureKeys;
+
 import static org.volltrack.btrackmate.features.FeatureDimension.ANGLE_RATE;
 import static org.volltrack.btrackmate.features.FeatureDimension.AREA;
 import static org.volltrack.btrackmate.features.FeatureDimension.COST;
@@ -25,15 +29,7 @@ public final class TrackMateFeatures {
 
   private TrackMateFeatures() {}
 
-  // Spot features.
-  public static final String QUALITY_KEY = "QUALITY";
-  public static final String POSITION_X = "POSITION_X";
-  public static final String POSITION_Y = "POSITION_Y";
-  public static final String POSITION_Z = "POSITION_Z";
-  public static final String POSITION_T = "POSITION_T";
-  public static final String FRAME = "FRAME";
-  public static final String RADIUS = "RADIUS";
-  public static final String VISIBILITY = "VISIBILITY";
+  // Spot feature keys are in model.FeatureKeys.
 
   // Edge features.
   public static final String SPOT_SOURCE_ID = "SPOT_SOURCE_ID";
@@ -85,7 +81,7 @@ public final class TrackMateFeatures {
   public static final List<FeatureDeclaration> SPOT_BASE =
       Collections.unmodifiableList(
           Arrays.asList(
-              d(QUALITY_KEY, "Quality", "Quality", QUALITY, false),
+              d(FeatureKeys.QUALITY, "Quality", "Quality", QUALITY, false),
               d(POSITION_X, "X", "X", POSITION, false),
               d(POSITION_Y, "Y", "Y", POSITION, false),
               d(POSITION_Z, "Z", "Z", POSITION, false),

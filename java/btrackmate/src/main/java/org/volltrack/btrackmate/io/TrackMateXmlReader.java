@@ -355,7 +355,7 @@ public final class TrackMateXmlReader {
         }
       }
       Double fileFrame = values.remove(FeatureKeys.FRAME);
-      Double t = values.remove(TrackMateFeatures.POSITION_T);
+      Double t = values.remove(FeatureKeys.POSITION_T);
       if (spots.size() == positionT.length) {
         positionT = java.util.Arrays.copyOf(positionT, 2 * positionT.length);
       }
@@ -654,7 +654,7 @@ public final class TrackMateXmlReader {
         Spot s = spots.get(i);
         double t = positionT[i];
         if (!Double.isNaN(t) && Double.compare(t, s.frame() * dt) != 0) {
-          spots.set(i, s.toBuilder().feature(TrackMateFeatures.POSITION_T, t).build());
+          spots.set(i, s.toBuilder().feature(FeatureKeys.POSITION_T, t).build());
         }
       }
       SpotCollection collection;
@@ -717,7 +717,7 @@ public final class TrackMateXmlReader {
         }
       }
       for (FeatureDeclaration d : spotDecl) {
-        if (!FeatureKeys.isFixedSpotKey(d.key()) && !d.key().equals(TrackMateFeatures.POSITION_T)) {
+        if (!FeatureKeys.isFixedSpotKey(d.key()) && !d.key().equals(FeatureKeys.POSITION_T)) {
           b.spotDeclaration(d);
         }
       }

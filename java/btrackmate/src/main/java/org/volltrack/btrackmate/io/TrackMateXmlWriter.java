@@ -1,19 +1,12 @@
 package org.volltrack.btrackmate.io;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.stream.XMLOutputFactory;
@@ -35,6 +28,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
+import org.volltrack.btrackmate.model.FeatureKeys;
 
 /**
  * Writes a {@link TrackMateDocument} as a TrackMate XML file that Fiji's "Load a TrackMate file"
@@ -86,36 +80,7 @@ public final class TrackMateXmlWriter {
    *     that cannot be an attribute name or is reserved: ID, name, ROI_N_POINTS)
    */
   public static void write(TrackMateDocument document, Path file) throws IOException {
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    // Not Files.createTempFile: its files are private (rw-------) and the rename would keep that.
-    Path tmp = null;
-    OutputStream raw = null;
-    while (raw == null) {
-      tmp = dir.resolve(
-          "." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-      try {
-        raw = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      } catch (FileAlreadyExistsException e) {
-        // another name
-      }
-    }
-    boolean done = false;
-    try {
-      try (OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
-        write(document, out);
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      done = true;
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(tmp);
-      }
-    }
+    AtomicFile.write(file, out -> write(document, out));
   }
 
   /**
@@ -307,16 +272,16 @@ public final class TrackMateXmlWriter {
       x.attr("ID", Integer.toString(intId(s.id())));
       XmlText.requireValid("spot " + s.id() + " name", s.name());
       x.attr("name", s.name());
-      x.attr(TrackMateFeatures.QUALITY_KEY, Double.toString(s.quality()));
-      x.attr(TrackMateFeatures.POSITION_X, Double.toString(s.x()));
-      x.attr(TrackMateFeatures.POSITION_Y, Double.toString(s.y()));
-      x.attr(TrackMateFeatures.POSITION_Z, Double.toString(s.z()));
-      x.attr(TrackMateFeatures.POSITION_T, Double.toString(EdgeFeatureCalculator.time(s, cal)));
-      x.attr(TrackMateFeatures.FRAME, Integer.toString(s.frame()));
-      x.attr(TrackMateFeatures.RADIUS, Double.toString(s.radius()));
-      x.attr(TrackMateFeatures.VISIBILITY, s.visible() ? "1" : "0");
+      x.attr(FeatureKeys.QUALITY, Double.toString(s.quality()));
+      x.attr(FeatureKeys.POSITION_X, Double.toString(s.x()));
+      x.attr(FeatureKeys.POSITION_Y, Double.toString(s.y()));
+      x.attr(FeatureKeys.POSITION_Z, Double.toString(s.z()));
+      x.attr(FeatureKeys.POSITION_T, Double.toString(EdgeFeatureCalculator.time(s, cal)));
+      x.attr(FeatureKeys.FRAME, Integer.toString(s.frame()));
+      x.attr(FeatureKeys.RADIUS, Double.toString(s.radius()));
+      x.attr(FeatureKeys.VISIBILITY, s.visible() ? "1" : "0");
       for (Map.Entry<String, Double> e : s.features().entrySet()) {
-        if (e.getKey().equals(TrackMateFeatures.POSITION_T)) {
+        if (e.getKey().equals(FeatureKeys.POSITION_T)) {
           continue;
         }
         Boolean asInt = isInt.get(e.getKey());
@@ -406,7 +371,7 @@ public final class TrackMateXmlWriter {
       }
 
       x.empty("InitialSpotFilter");
-      x.attr("feature", TrackMateFeatures.QUALITY_KEY);
+      x.attr("feature", FeatureKeys.QUALITY);
       x.attr("value", Double.toString(doc.initialQualityThreshold()));
       x.attr("isabove", "true");
 

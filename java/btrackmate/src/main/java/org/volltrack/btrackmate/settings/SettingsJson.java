@@ -14,12 +14,10 @@ import com.google.gson.stream.JsonToken;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -31,6 +29,7 @@ import java.util.Set;
 import org.volltrack.btrackmate.model.FeatureFilter;
 import org.volltrack.btrackmate.filter.FilterSettings;
 import org.volltrack.btrackmate.filter.RoiBox;
+import org.volltrack.btrackmate.io.AtomicFile;
 import org.volltrack.btrackmate.io.BadInputException;
 import org.volltrack.btrackmate.io.VoxelSize;
 
@@ -189,20 +188,8 @@ public final class SettingsJson {
    * that a failed write leaves no partial file.
    */
   public static void write(BTrackmateSettings s, Path file) throws IOException {
-    Path abs = file.toAbsolutePath();
-    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-    try {
-      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        w.write(toJson(s));
-      }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    String json = toJson(s);
+    AtomicFile.write(file, out -> out.write(json.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static JsonObject tree(BTrackmateSettings s) {
