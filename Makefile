@@ -41,6 +41,11 @@ demo: setup
 test: setup
 	@status=0; \
 	echo "== Java (Maven Surefire) =="; mvn -B verify || status=1; \
+	if command -v xvfb-run >/dev/null; then \
+	  echo "== Java: ImageJ dialogs on a virtual display (xvfb) =="; \
+	  xvfb-run -a mvn -B -Dtest.headless=false -Dtest=GenericDialogParityTest \
+	    -Dsurefire.failIfNoSpecifiedTests=false test || status=1; \
+	else echo "(xvfb-run not found: GenericDialogParityTest stays skipped)"; fi; \
 	echo "== Python (pytest) =="; $(BIN)/python -m pytest || status=1; \
 	echo "== ruff =="; $(MAKE) --no-print-directory lint || status=1; \
 	exit $$status
