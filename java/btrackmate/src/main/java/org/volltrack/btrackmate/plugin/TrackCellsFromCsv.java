@@ -1,7 +1,5 @@
 package org.volltrack.btrackmate.plugin;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.volltrack.btrackmate.settings.BTrackmateSettings;
 
@@ -26,18 +24,11 @@ public final class TrackCellsFromCsv extends Command {
   static final String OUT = "out";
   static final String MASK = "mask";
 
-  private static final List<Field> FIELDS;
-
-  static {
-    List<Field> f = new ArrayList<>();
-    f.add(Field.file("Cells (cells.csv)", "the cell table: frame, x, y, z (physical units) and optional columns"));
-    f.add(Field.file("Out (tracks.xml)", "the TrackMate XML to write (replaced if it exists)"));
-    f.add(Field.file("Mask (optional tissue mask TIFF)", "tissue mask (ZYX or TZYX) for the tissue filters; empty: none"));
-    f.addAll(CalibrationFields.CALIBRATION);
-    f.addAll(TrackerFields.TRACKER);
-    f.addAll(FilterFields.FILTERS);
-    FIELDS = Collections.unmodifiableList(f);
-  }
+  private static final List<Field> FIELDS =
+      TrackingFields.after(
+          Field.file("Cells (cells.csv)", "the cell table: frame, x, y, z (physical units) and optional columns"),
+          Field.file("Out (tracks.xml)", "the TrackMate XML to write (replaced if it exists)"),
+          Field.file("Mask (optional tissue mask TIFF)", "tissue mask (ZYX or TZYX) for the tissue filters; empty: none"));
 
   /** Called by ImageJ. */
   public TrackCellsFromCsv() {
@@ -46,14 +37,10 @@ public final class TrackCellsFromCsv extends Command {
 
   @Override
   BTrackmateSettings settings(Values v) {
-    return BTrackmateSettings.builder()
-        .cellsCsv(v.requiredFile(CELLS, "the cells.csv table"))
-        .mask(v.optionalFile(MASK))
-        .voxelSize(CalibrationFields.voxelSize(v))
-        .frameInterval(CalibrationFields.frameInterval(v))
-        .tracker(TrackerFields.trackerMap(v))
-        .minTrackletLength(TrackerFields.minTrackletLength(v))
-        .filters(FilterFields.filters(v))
-        .build();
+    BTrackmateSettings.Builder b =
+        BTrackmateSettings.builder()
+            .cellsCsv(v.requiredFile(CELLS, "the cells.csv table"))
+            .mask(v.optionalFile(MASK));
+    return TrackingFields.apply(b, v).build();
   }
 }

@@ -1,7 +1,5 @@
 package org.volltrack.btrackmate.plugin;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.volltrack.btrackmate.settings.BTrackmateSettings;
 
@@ -26,19 +24,12 @@ public final class TrackLabelImage extends Command {
   static final String MASK = "mask";
   static final String OUT = "out";
 
-  private static final List<Field> FIELDS;
-
-  static {
-    List<Field> f = new ArrayList<>();
-    f.add(Field.file("Labels (label image TIFF)", "integer label image, TZYX or ZYX hyperstack TIFF"));
-    f.add(Field.file("Raw (optional intensity image TIFF)", "raw image for intensity features; empty: none"));
-    f.add(Field.file("Mask (optional tissue mask TIFF)", "tissue mask (ZYX or TZYX); empty: none"));
-    f.add(Field.file("Out (tracks.xml)", "the TrackMate XML to write (replaced if it exists)"));
-    f.addAll(CalibrationFields.CALIBRATION);
-    f.addAll(TrackerFields.TRACKER);
-    f.addAll(FilterFields.FILTERS);
-    FIELDS = Collections.unmodifiableList(f);
-  }
+  private static final List<Field> FIELDS =
+      TrackingFields.after(
+          Field.file("Labels (label image TIFF)", "integer label image, TZYX or ZYX hyperstack TIFF"),
+          Field.file("Raw (optional intensity image TIFF)", "raw image for intensity features; empty: none"),
+          Field.file("Mask (optional tissue mask TIFF)", "tissue mask (ZYX or TZYX); empty: none"),
+          Field.file("Out (tracks.xml)", "the TrackMate XML to write (replaced if it exists)"));
 
   /** Called by ImageJ. */
   public TrackLabelImage() {
@@ -47,15 +38,11 @@ public final class TrackLabelImage extends Command {
 
   @Override
   BTrackmateSettings settings(Values v) {
-    return BTrackmateSettings.builder()
-        .labels(v.requiredFile(LABELS, "the label image"))
-        .raw(v.optionalFile(RAW))
-        .mask(v.optionalFile(MASK))
-        .voxelSize(CalibrationFields.voxelSize(v))
-        .frameInterval(CalibrationFields.frameInterval(v))
-        .tracker(TrackerFields.trackerMap(v))
-        .minTrackletLength(TrackerFields.minTrackletLength(v))
-        .filters(FilterFields.filters(v))
-        .build();
+    BTrackmateSettings.Builder b =
+        BTrackmateSettings.builder()
+            .labels(v.requiredFile(LABELS, "the label image"))
+            .raw(v.optionalFile(RAW))
+            .mask(v.optionalFile(MASK));
+    return TrackingFields.apply(b, v).build();
   }
 }
