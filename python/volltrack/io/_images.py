@@ -130,13 +130,17 @@ def _rational(value: object) -> float:
     return float(value)  # type: ignore[arg-type]
 
 
-def read_image(path: str | os.PathLike[str]) -> ImageData:
+def read_image(path: str | os.PathLike[str], *, memmap: bool = False) -> ImageData:
     """Read a TIFF and its calibration (ImageJ metadata and resolution tags).
 
     Parameters
     ----------
     path : path-like
         A ``.tif``/``.tiff`` file.
+    memmap : bool
+        Map the pixels read-only from the file instead of reading them, when the file stores
+        them uncompressed and contiguous (as ImageJ and :func:`write_imagej_tzyx` do); other
+        files are read into memory as without it.
 
     Returns
     -------
@@ -157,7 +161,11 @@ def read_image(path: str | os.PathLike[str]) -> ImageData:
     try:
         with tifffile.TiffFile(path) as tif:
             series = tif.series[0]
-            data = series.asarray()
+            data = None
+            if memmap and series.dataoffset is not None:
+                data = tifffile.memmap(path, mode="r", series=0)
+            if data is None:
+                data = series.asarray()
             axes = series.axes
             ij = tif.imagej_metadata or {}
             if tif.is_imagej:

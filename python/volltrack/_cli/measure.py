@@ -1,0 +1,78 @@
+"""``volltrack measure LABELS --out cells.csv``: the cell table of a label movie."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from volltrack._errors import InputError
+
+__all__ = ["add_arguments", "run"]
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``volltrack measure``."""
+    parser.add_argument("labels", metavar="LABELS", help="integer label image, TZYX or ZYX TIFF")
+    parser.add_argument("--raw", metavar="RAW", help="raw image (TZYX or TCZYX) for intensities")
+    parser.add_argument(
+        "--mask", metavar="MASK", help="tissue mask (ZYX or TZYX, non-zero = tissue)"
+    )
+    parser.add_argument(
+        "--voxel-size",
+        type=_float,
+        nargs=3,
+        metavar=("Z", "Y", "X"),
+        help="voxel size in µm (default: the label image's calibration)",
+    )
+    parser.add_argument(
+        "--time-interval",
+        type=_float,
+        metavar="S",
+        help="seconds per frame (default: the label image's calibration, else 1)",
+    )
+    parser.add_argument("--out", required=True, metavar="CSV", help="the cells.csv to write")
+    parser.add_argument(
+        "--workers", type=_positive_int, metavar="N", help="measure N frames in parallel (dask)"
+    )
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing --out")
+    parser.add_argument("--quiet", action="store_true", help="no summary line")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Measure the labels and write the table; return 0."""
+    from volltrack.measure import measure_files
+
+    out = Path(args.out)
+    if out.exists() and not args.overwrite:
+        raise InputError(f"{out}: already exists (use --overwrite to replace it)")
+    table = measure_files(
+        args.labels,
+        args.raw,
+        args.mask,
+        voxel_size=args.voxel_size,
+        time_interval=args.time_interval,
+        out=out,
+        overwrite=args.overwrite,
+        n_workers=args.workers,
+    )
+    if not args.quiet:
+        frames = table["frame"].nunique()
+        print(f"wrote {out}: {len(table)} cells in {frames} non-empty frames")
+    return 0
