@@ -59,7 +59,9 @@ def _check_inputs(labels, raw, mask) -> tuple[object, object, object]:
     if not hasattr(labels, "shape") or not hasattr(labels, "dtype"):
         labels = np.asarray(labels)
     if labels.ndim not in (3, 4):
-        raise InputError(f"labels must be ZYX or TZYX (3 or 4 dimensions), got shape {labels.shape}")
+        raise InputError(
+            f"labels must be ZYX or TZYX (3 or 4 dimensions), got shape {labels.shape}"
+        )
     if labels.dtype == bool or not np.issubdtype(labels.dtype, np.integer):
         raise InputError(
             f"labels must be an integer image, got dtype {labels.dtype} (shape {labels.shape}); "
@@ -74,6 +76,7 @@ def _check_inputs(labels, raw, mask) -> tuple[object, object, object]:
             np.issubdtype(raw.dtype, np.integer) or np.issubdtype(raw.dtype, np.floating)
         ):
             raise InputError(f"raw must be a numeric image, got dtype {raw.dtype}")
+        raw_shape = raw.shape
         if raw.ndim == 4 and labels.ndim == 4:
             raw = raw[:, np.newaxis]
         elif raw.ndim == 3 and labels.ndim == 3:
@@ -82,22 +85,23 @@ def _check_inputs(labels, raw, mask) -> tuple[object, object, object]:
             raw = raw[np.newaxis]  # CZYX for a single frame
         elif raw.ndim != 5:
             raise InputError(
-                f"raw shape {raw.shape} does not match labels shape {labels.shape}; "
+                f"raw shape {raw_shape} does not match labels shape {labels.shape}; "
                 "expected TZYX or TCZYX raw for TZYX labels (ZYX or CZYX for ZYX labels)"
             )
         if raw.shape[0] != t or tuple(raw.shape[2:]) != zyx:
             raise InputError(
-                f"raw shape {raw.shape} does not match labels shape {labels.shape}; "
+                f"raw shape {raw_shape} does not match labels shape {labels.shape}; "
                 "expected the same T, Z, Y and X (channels may differ)"
             )
     if mask is not None:
         if not hasattr(mask, "shape"):
             mask = np.asarray(mask)
+        mask_shape = mask.shape
         if mask.ndim == 3:
             mask = mask[np.newaxis]
         if mask.ndim != 4 or tuple(mask.shape[1:]) != zyx or mask.shape[0] not in (1, t):
             raise InputError(
-                f"mask shape {mask.shape} does not match labels shape {labels.shape}; "
+                f"mask shape {mask_shape} does not match labels shape {labels.shape}; "
                 "expected the same Z, Y and X, as ZYX or with T = 1 or the labels' T"
             )
     return lab, raw, mask
@@ -168,9 +172,7 @@ def _measure_frame(
     cols["z"] = np.bincount(inv, weights=z, minlength=m) / n * vz
     volume = n * (vx * vy * vz)
     cols["volume"] = volume
-    cols["surface_area"] = _surface_area(
-        lab, m, lambda v: np.searchsorted(uniq, v), vs
-    )
+    cols["surface_area"] = _surface_area(lab, m, lambda v: np.searchsorted(uniq, v), vs)
     cols["radius"] = np.cbrt(3.0 * volume / (4.0 * math.pi))
     order = np.argsort(inv, kind="stable")
     starts = np.concatenate(([0], np.cumsum(n.astype(np.int64))[:-1]))
@@ -290,12 +292,8 @@ def measure(
     if use_dask:
         import dask
 
-        tasks = [
-            dask.delayed(_measure_frame)(t, lab, raw5, mask4, vs, channels) for t in frames
-        ]
-        per_frame = dask.compute(
-            *tasks, scheduler=scheduler or "threads", num_workers=n_workers
-        )
+        tasks = [dask.delayed(_measure_frame)(t, lab, raw5, mask4, vs, channels) for t in frames]
+        per_frame = dask.compute(*tasks, scheduler=scheduler or "threads", num_workers=n_workers)
     else:
         per_frame = [_measure_frame(t, lab, raw5, mask4, vs, channels) for t in frames]
     names = _columns(channels, mask4 is not None)
@@ -315,17 +313,27 @@ def measure(
 
 
 def _tzyx_axes(image, path: Path, what: str, allow_channels: bool) -> np.ndarray:
-    axes = image.axes
+    """The pixels of an image file in (T)(C)ZYX order.
+
+    ImageJ files keep their axis letters; a plain TIFF whose letters are not T/C/Z/Y/X (tifffile
+    calls a page stack ``Q`` or ``I``) is read by position: ZYX, TZYX, and TCZYX for a raw image.
+    """
+    axes, data = image.axes, image.data
     allowed = "TCZYX" if allow_channels else "TZYX"
-    if any(a not in allowed for a in axes) or sorted(axes, key=allowed.index) != list(axes):
-        raise InputError(
-            f"{path}: {what} has axes {axes} and shape {image.data.shape}; "
-            f"expected {'T(C)ZYX' if allow_channels else 'TZYX'} (ImageJ order)"
-        )
-    data = image.data
-    if "C" in axes and "T" not in axes:
-        data = data[np.newaxis]
-    return data
+    if all(a in allowed for a in axes) and sorted(axes, key=allowed.index) == list(axes):
+        if "Z" not in axes or "Y" not in axes or "X" not in axes:
+            raise InputError(
+                f"{path}: {what} has axes {axes} and shape {data.shape}; expected Z, Y and X axes"
+            )
+        if "C" in axes and "T" not in axes:
+            data = data[np.newaxis]
+        return data
+    if data.ndim in ((3, 4, 5) if allow_channels else (3, 4)):
+        return data
+    raise InputError(
+        f"{path}: {what} has axes {axes} and shape {data.shape}; "
+        f"expected {'T(C)ZYX' if allow_channels else '(T)ZYX'}"
+    )
 
 
 def measure_files(
