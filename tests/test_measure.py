@@ -350,3 +350,13 @@ def test_agrees_with_btrackmate_label_image_input(tmp_path):
     np.testing.assert_allclose(
         spots2["DISTANCE_TO_BOUNDARY"], table["distance_to_boundary"], rtol=1e-12
     )
+
+
+def test_top_level_names():
+    import volltrack
+    import volltrack.measure as module_or_function
+
+    assert volltrack.measure is measure and volltrack.measure_files is measure_files
+    assert module_or_function is measure  # ``import ... as`` resolves the package attribute
+    table = volltrack.measure(box_movie(), voxel_size=VS)
+    assert table["label"].tolist() == [3, 7, 7]
