@@ -295,12 +295,14 @@ def test_cli_bad_input_is_one_line_exit_2_and_no_file(tmp_path, case):
 
 
 @pytest.mark.jvm
-def test_agrees_with_btrackmate_label_image_input(tmp_path):
+@pytest.mark.parametrize("dtype", ["uint16", "float32"])
+def test_agrees_with_btrackmate_label_image_input(tmp_path, dtype):
     from volltrack.io import read_trackmate_graph
     from volltrack.synthetic import generate_movie, preset_settings, write_movie
     from volltrack.tracking import run_btrackmate
 
-    movie = generate_movie(preset_settings("small", n_frames=5))
+    movie = generate_movie(preset_settings("small", n_frames=5, dtype=dtype))
+    assert movie.raw.dtype == dtype
     files = write_movie(movie, tmp_path / "movie")
     labels, raw = files["labels.tif"], files["raw.tif"]
     # the synthetic tissue holds every cell: cut it in half along x so that cells straddle it

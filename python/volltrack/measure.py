@@ -253,7 +253,8 @@ def measure(
         without dask). The result is identical to the serial one.
     scheduler : str, optional
         Dask scheduler (``"threads"``, ``"processes"``, ``"synchronous"``); implies dask.
-        Default ``"threads"`` when ``n_workers`` > 1.
+        Default ``"threads"`` when ``n_workers`` > 1 (NumPy and SciPy release the GIL in the
+        heavy parts; ``"processes"`` pickles the input arrays for every frame).
 
     Returns
     -------
