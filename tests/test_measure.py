@@ -153,6 +153,13 @@ def test_dask_equals_serial():
     pd.testing.assert_frame_equal(serial, sync, check_exact=True)
 
 
+@pytest.mark.parametrize("n_workers", [None, 2])
+def test_progress_is_called_once_per_frame(n_workers):
+    calls = []
+    measure(box_movie(), voxel_size=VS, n_workers=n_workers, progress=lambda *a: calls.append(a))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -253,6 +260,7 @@ def test_cli_writes_and_refuses_to_overwrite(tmp_path):
     args = [str(p["labels"]), "--raw", str(p["raw"]), "--mask", str(p["mask"]), "--out", str(out)]
     first = run_cli(*args, "--workers", "2")
     assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == f"wrote {out}: 3 cells in 2 non-empty frames"
     table = pd.read_csv(out)
     assert table["label"].tolist() == [3, 7, 7]
     assert {"mean_intensity", "inside_tissue", "distance_to_boundary"} <= set(table.columns)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -228,6 +228,7 @@ def measure(
     time_interval: float = 1.0,
     n_workers: int | None = None,
     scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Measure every cell of a label movie: one row per label per frame.
 
@@ -255,6 +256,8 @@ def measure(
         Dask scheduler (``"threads"``, ``"processes"``, ``"synchronous"``); implies dask.
         Default ``"threads"`` when ``n_workers`` > 1 (NumPy and SciPy release the GIL in the
         heavy parts; ``"processes"`` pickles the input arrays for every frame).
+    progress : callable, optional
+        Called as ``progress(frames_done, n_frames)`` each time a frame is measured.
 
     Returns
     -------
@@ -290,13 +293,30 @@ def measure(
     channels = 0 if raw5 is None else int(raw5.shape[1])
     frames = range(lab.shape[0])
     use_dask = scheduler is not None or (n_workers is not None and n_workers > 1)
+    total = len(frames)
     if use_dask:
         import dask
+        from dask.callbacks import Callback
 
         tasks = [dask.delayed(_measure_frame)(t, lab, raw5, mask4, vs, channels) for t in frames]
-        per_frame = dask.compute(*tasks, scheduler=scheduler or "threads", num_workers=n_workers)
+        keys = {task.key for task in tasks}
+        done = [0]
+
+        def _posttask(key, result, dsk, state, worker_id) -> None:
+            if key in keys and progress is not None:
+                done[0] += 1
+                progress(done[0], total)
+
+        with Callback(posttask=_posttask):
+            per_frame = dask.compute(
+                *tasks, scheduler=scheduler or "threads", num_workers=n_workers
+            )
     else:
-        per_frame = [_measure_frame(t, lab, raw5, mask4, vs, channels) for t in frames]
+        per_frame = []
+        for t in frames:
+            per_frame.append(_measure_frame(t, lab, raw5, mask4, vs, channels))
+            if progress is not None:
+                progress(t + 1, total)
     names = _columns(channels, mask4 is not None)
     data = {}
     for name in names[1:]:
@@ -348,6 +368,7 @@ def measure_files(
     overwrite: bool = False,
     n_workers: int | None = None,
     scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Measure calibrated TIFF files and optionally write ``cells.csv`` atomically.
 
@@ -365,7 +386,7 @@ def measure_files(
         Where to write the table as CSV (written to a temporary name, then renamed).
     overwrite : bool
         Replace an existing ``out``; without it an existing file is an error.
-    n_workers, scheduler
+    n_workers, scheduler, progress
         As in :func:`measure`.
 
     Returns
@@ -416,6 +437,7 @@ def measure_files(
             time_interval=time_interval,
             n_workers=n_workers,
             scheduler=scheduler,
+            progress=progress,
         )
     except InputError as exc:
         raise InputError(f"{labels_path}: {exc}") from None

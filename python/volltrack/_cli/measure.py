@@ -62,16 +62,33 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and not args.overwrite:
         raise InputError(f"{out}: already exists (use --overwrite to replace it)")
-    table = measure_files(
-        args.labels,
-        args.raw,
-        args.mask,
-        voxel_size=args.voxel_size,
-        time_interval=args.time_interval,
-        out=out,
-        overwrite=args.overwrite,
-        n_workers=args.workers,
-    )
+    options = {
+        "voxel_size": args.voxel_size,
+        "time_interval": args.time_interval,
+        "out": out,
+        "overwrite": args.overwrite,
+        "n_workers": args.workers,
+    }
+    if args.quiet:
+        table = measure_files(args.labels, args.raw, args.mask, **options)
+    else:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(
+            TextColumn("measuring frames"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("frames", total=None)
+            table = measure_files(
+                args.labels,
+                args.raw,
+                args.mask,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+                **options,
+            )
     if not args.quiet:
         frames = table["frame"].nunique()
         print(f"wrote {out}: {len(table)} cells in {frames} non-empty frames")
