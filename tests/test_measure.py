@@ -57,7 +57,7 @@ def test_box_cell_hand_computed():
     assert table.iloc[2]["x"] == pytest.approx(5.5 * 0.25)
 
 
-def test_touching_cells_share_faces_once_each():
+def test_touching_cells_each_count_their_shared_face():
     lab = np.zeros((1, 1, 1, 2), dtype=np.int32)
     lab[0, 0, 0] = [1, 2]
     table = measure(lab, voxel_size=(1.0, 1.0, 1.0))
