@@ -511,6 +511,7 @@ def test_cli_demo_runs_checks_tracks_and_names_missing_stages(tmp_path, capsys):
     assert "ok   tracking links F1" in stdout
     assert (out / "01_GT" / "TRA" / "man_track.txt").is_file()
     assert (out / "tracks.xml").is_file()
+    assert (out / "cells.csv").is_file()
     code, _, err = _run_cli(["demo", str(out), "--preset", "small", "--quiet"], capsys)
     assert code == 2 and "not empty" in err
 

@@ -2,10 +2,10 @@
 
 The demo writes the synthetic demo movie, checks its ground truth (CTC validity with volltrack's
 own checks and py-ctcmetrics', the round trip of the written files, membrane signal on the cell
-boundaries, tissue mask, divisions), tracks the ground-truth labels with BTrackmate and scores the
-links and divisions against the ground truth, and says which stages are not implemented yet
-(segmentation and measurement, so the tracker is scored alone). Exit status 0 only when every
-check passes.
+boundaries, tissue mask, divisions), measures the ground-truth labels into ``cells.csv``, tracks it
+with BTrackmate and scores the links and divisions against the ground truth, and says which stages
+are not implemented yet (segmentation, so measure + track are scored alone). Exit status 0 only
+when every check passes.
 """
 
 from __future__ import annotations
@@ -118,14 +118,26 @@ def _checks(movie, out: Path) -> list[tuple[str, bool | None, str]]:
 
 
 def _track(out: Path, tracks) -> tuple[tuple[str, bool | None, str], str]:
-    """Track the ground-truth labels with BTrackmate; the check and a line of scores."""
+    """Measure the ground-truth labels into cells.csv and track it with BTrackmate.
+
+    Returns the tracking check and the lines to print.
+    """
     from volltrack.evaluation import link_scores
     from volltrack.io import read_trackmate_graph
+    from volltrack.measure import measure_files
     from volltrack.tracking import run_btrackmate
 
-    xml = out / "tracks.xml"
-    args = ["--labels", str(out / "labels.tif"), "--mask", str(out / "tissue_mask.tif")]
-    args += ["--out", str(xml), "--quiet"]
+    cells_csv, xml = out / "cells.csv", out / "tracks.xml"
+    start = time.perf_counter()
+    cells = measure_files(
+        out / "labels.tif",
+        out / "raw.tif",
+        out / "tissue_mask.tif",
+        out=cells_csv,
+        overwrite=True,
+    )
+    measured = time.perf_counter() - start
+    args = ["--cells", str(cells_csv), "--out", str(xml), "--quiet"]
     for key, value in DEMO_TRACKER.items():
         args += [f"--{key}", str(value).lower() if isinstance(value, bool) else str(value)]
     start = time.perf_counter()
@@ -134,7 +146,9 @@ def _track(out: Path, tracks) -> tuple[tuple[str, bool | None, str], str]:
     graph = read_trackmate_graph(xml)
     s = link_scores(graph.spots, graph.edges, tracks)
     line = (
-        f"  BTrackmate on the ground-truth labels ({elapsed:.1f} s) → {xml}\n"
+        f"  volltrack measure on the ground-truth labels ({measured:.1f} s) → {cells_csv} "
+        f"({len(cells)} cells)\n"
+        f"  BTrackmate on {cells_csv.name} ({elapsed:.1f} s) → {xml}\n"
         f"  links: {s.correct_links}/{s.predicted_links} correct, {s.gt_links} in the ground truth "
         f"(precision {s.link_precision:.3f}, recall {s.link_recall:.3f}); "
         f"divisions: {s.correct_divisions}/{s.predicted_divisions} correct of {s.gt_divisions} "
