@@ -5,26 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from volltrack._cli._options import int_at_least, number
 from volltrack._errors import InputError
 
 __all__ = ["add_arguments", "run"]
 
-
-def _float(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
-    return value
+POSITIVE = int_at_least(1)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,20 +22,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--voxel-size",
-        type=_float,
+        type=number,
         nargs=3,
         metavar=("Z", "Y", "X"),
         help="voxel size in µm (default: the label image's calibration)",
     )
     parser.add_argument(
         "--time-interval",
-        type=_float,
+        type=number,
         metavar="S",
         help="seconds per frame (default: the label image's calibration, else 1)",
     )
     parser.add_argument("--out", required=True, metavar="CSV", help="the cells.csv to write")
     parser.add_argument(
-        "--workers", type=_positive_int, metavar="N", help="measure N frames in parallel (dask)"
+        "--workers", type=POSITIVE, metavar="N", help="measure N frames in parallel (dask)"
     )
     parser.add_argument("--overwrite", action="store_true", help="replace an existing --out")
     parser.add_argument("--quiet", action="store_true", help="no summary line")

@@ -6,36 +6,13 @@ import argparse
 import json
 from pathlib import Path
 
+from volltrack._cli._options import int_at_least, number
 from volltrack._errors import InputError
 
 __all__ = ["add_arguments", "run"]
 
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
-    return value
-
-
-def _nonneg_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
-    return value
-
-
-def _float(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+POSITIVE = int_at_least(1)
+NON_NEGATIVE = int_at_least(0)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,21 +27,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="JSON or TOML file of SyntheticSettings fields (a [synthetic] table in TOML); "
         "options given on the command line win",
     )
-    parser.add_argument("--frames", type=_positive_int, metavar="N", help="number of frames")
-    parser.add_argument("--cells", type=_positive_int, metavar="N", help="cells in frame 0")
-    parser.add_argument("--divisions", type=_nonneg_int, metavar="N", help="division events")
-    parser.add_argument("--seed", type=_nonneg_int, metavar="S", help="random seed")
+    parser.add_argument("--frames", type=POSITIVE, metavar="N", help="number of frames")
+    parser.add_argument("--cells", type=POSITIVE, metavar="N", help="cells in frame 0")
+    parser.add_argument("--divisions", type=NON_NEGATIVE, metavar="N", help="division events")
+    parser.add_argument("--seed", type=NON_NEGATIVE, metavar="S", help="random seed")
     parser.add_argument(
-        "--shape", type=_positive_int, nargs=3, metavar=("Z", "Y", "X"), help="image shape"
+        "--shape", type=POSITIVE, nargs=3, metavar=("Z", "Y", "X"), help="image shape"
     )
     parser.add_argument(
-        "--voxel-size", type=_float, nargs=3, metavar=("Z", "Y", "X"), help="voxel size in µm"
+        "--voxel-size", type=number, nargs=3, metavar=("Z", "Y", "X"), help="voxel size in µm"
     )
-    parser.add_argument("--time-interval", type=_float, metavar="S", help="seconds per frame")
-    parser.add_argument("--enter-rate", type=_float, metavar="R", help="cells entering/frame")
-    parser.add_argument("--leave-rate", type=_float, metavar="R", help="cells leaving/frame")
+    parser.add_argument("--time-interval", type=number, metavar="S", help="seconds per frame")
+    parser.add_argument("--enter-rate", type=number, metavar="R", help="cells entering/frame")
+    parser.add_argument("--leave-rate", type=number, metavar="R", help="cells leaving/frame")
     parser.add_argument(
-        "--missed", type=_float, metavar="P", help="missed-detection probability per cell-frame"
+        "--missed", type=number, metavar="P", help="missed-detection probability per cell-frame"
     )
     parser.add_argument("--tissue", choices=["ellipsoid", "irregular", "full"], help="tissue shape")
     parser.add_argument("--dtype", choices=["uint16", "float32"], help="raw pixel type")
