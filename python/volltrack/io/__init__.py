@@ -13,16 +13,23 @@ from volltrack.io._ctc import (
     write_ctc_tracks,
 )
 from volltrack.io._images import ImageData, read_image, write_imagej_tzyx
-from volltrack.io._trackmate import TrackMateGraph, read_trackmate_graph
+from volltrack.io._trackmate import (
+    TrackMateData,
+    TrackMateGraph,
+    read_trackmate,
+    read_trackmate_graph,
+)
 
 __all__ = [
     "ImageData",
+    "TrackMateData",
     "TrackMateGraph",
     "atomic_path",
     "ctc_frame_digits",
     "ctcmetrics_valid",
     "read_ctc_tracks",
     "read_image",
+    "read_trackmate",
     "read_trackmate_graph",
     "validate_ctc",
     "write_ctc_ground_truth",
