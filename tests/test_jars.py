@@ -46,6 +46,10 @@ def test_wheel_carries_the_jars_and_finds_them_without_a_checkout(tmp_path, repo
     assert any(n.startswith("volltrack/jars/BTrackmate_-") and n.endswith(".jar") for n in names)
     assert any(n.startswith("volltrack/jars/lib/ij-") and n.endswith(".jar") for n in names)
     assert "volltrack/py.typed" in names
+    assert "volltrack/napari/napari.yaml" in names  # the napari plugin's manifest
+    with zipfile.ZipFile(wheel) as zf:
+        (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+        assert "volltrack = volltrack.napari:napari.yaml" in zf.read(entry_points).decode()
     # Import the unpacked wheel (not the checkout) and locate the jars inside it.
     site = str(tmp_path / "site")
     code = (
