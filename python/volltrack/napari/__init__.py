@@ -7,7 +7,7 @@ napari *LayerData* tuples ``(data, kwargs, layer_type)`` and work without napari
 
 from volltrack.napari._layers import TRACKS_METADATA_KEY, lineage_layers
 from volltrack.napari._reader import napari_get_reader, read_trackmate_layers
-from volltrack.napari._sample import synthetic_sample, synthetic_sample_lineage
+from volltrack.napari._sample import synthetic_sample, synthetic_sample_tracks
 from volltrack.napari._selection import TrackSelection, color_by_choices
 
 __all__ = [
@@ -18,5 +18,5 @@ __all__ = [
     "napari_get_reader",
     "read_trackmate_layers",
     "synthetic_sample",
-    "synthetic_sample_lineage",
+    "synthetic_sample_tracks",
 ]

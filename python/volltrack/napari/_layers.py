@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from volltrack.analysis import Lineage, to_napari_tracks
+from volltrack.io import TrackMateData
 
 __all__ = ["TRACKS_METADATA_KEY", "TracksInfo", "lineage_layers", "tracks_info"]
 
@@ -24,6 +25,8 @@ class TracksInfo:
 
     Attributes
     ----------
+    trackmate : TrackMateData
+        The tables the lineage was built from (what the analyses start from).
     lineage : Lineage
         The tracklets, tracks and spots (positions in ``lineage.space_units``).
     voxel_size : tuple of float
@@ -35,6 +38,7 @@ class TracksInfo:
         The file the tracks were read from.
     """
 
+    trackmate: TrackMateData
     lineage: Lineage
     voxel_size: tuple[float, float, float]
     two_d: bool
@@ -68,6 +72,7 @@ def pixel_tracks(
 
 
 def tracks_layer(
+    trackmate: TrackMateData,
     lineage: Lineage,
     *,
     voxel_size: Sequence[float] | None,
@@ -80,7 +85,13 @@ def tracks_layer(
     data, graph, features = pixel_tracks(lineage, voxel, two_d)
     scale = (1.0, *voxel[1:]) if two_d else (1.0, *voxel)
     labels = ("t", "y", "x") if two_d else ("t", "z", "y", "x")
-    info = TracksInfo(lineage=lineage, voxel_size=voxel, two_d=two_d, source=source)  # type: ignore[arg-type]
+    info = TracksInfo(
+        trackmate=trackmate,
+        lineage=lineage,
+        voxel_size=voxel,  # type: ignore[arg-type]
+        two_d=two_d,
+        source=source,
+    )
     kwargs = {
         "name": name,
         "graph": graph,
@@ -114,6 +125,7 @@ def image_layer(
 
 
 def lineage_layers(
+    trackmate: TrackMateData,
     lineage: Lineage,
     *,
     voxel_size: Sequence[float] | None,
@@ -126,8 +138,10 @@ def lineage_layers(
 
     Parameters
     ----------
+    trackmate : TrackMateData
+        The tables of the tracks (kept in the Tracks layer's metadata for the analyses).
     lineage : Lineage
-        Positions in physical units.
+        Its lineage; positions in physical units.
     voxel_size : (z, y, x) or None
         Pixel size in the lineage's units; 1 when unknown.
     name : str
@@ -144,7 +158,8 @@ def lineage_layers(
         image_layer(array, voxel_size=voxel_size, two_d=two_d, name=iname, labels=is_labels)
         for iname, array, is_labels in images
     ]
-    layers.append(
-        tracks_layer(lineage, voxel_size=voxel_size, two_d=two_d, name=name, source=source)
+    tracks = tracks_layer(
+        trackmate, lineage, voxel_size=voxel_size, two_d=two_d, name=name, source=source
     )
+    layers.append(tracks)
     return layers

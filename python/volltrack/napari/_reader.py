@@ -159,6 +159,7 @@ def read_trackmate_layers(path: str | os.PathLike[str] | Sequence[str]) -> list[
                 stacklevel=2,
             )
     return lineage_layers(
+        data,
         lineage,
         voxel_size=data.voxel_size,
         name=f"{xml.stem} tracks",

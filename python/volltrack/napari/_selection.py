@@ -99,6 +99,7 @@ class TrackSelection:
         data, graph, features = self.subset(track_ids)
         if not len(data):
             raise ValueError("no spot in the selected tracks")
+        layer.color_by = "track_id"  # new data drop the features until they are set again
         layer.data = data
         layer.features = features
         layer.graph = graph
