@@ -259,3 +259,10 @@ def test_napari_tracks_layer_accepts_the_export(trackmate_fixtures):
     assert (layer.features["spot_id"].to_numpy() == features["spot_id"].to_numpy()).all()
     layer.color_by = "generation"
     assert layer.color_by == "generation"
+    # and in a viewer model (no Qt): time is the first of 4 dims, the graph is drawn
+    from napari.components import ViewerModel
+
+    viewer = ViewerModel()
+    added = viewer.add_tracks(data, graph=graph, features=features)
+    assert viewer.dims.ndim == 4 and added.display_graph
+    assert viewer.dims.range[0].stop == data[:, 1].max()
