@@ -196,6 +196,11 @@ def test_minimal_file(tmp_path):
             "<TrackMate>&e;</TrackMate>",
             r"DOCTYPE/ENTITY",
         ),
+        (
+            '<?xml version="1.0"?><!--' + "x" * 5000 + '--><!DOCTYPE x [<!ENTITY e "big">]>'
+            "<TrackMate>&e;</TrackMate>",
+            r"DOCTYPE/ENTITY",
+        ),
     ],
 )
 def test_bad_files_are_one_line_errors(tmp_path, text, message):

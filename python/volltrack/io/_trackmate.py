@@ -254,6 +254,10 @@ def _parse(path: Path) -> _Parser:
         for event, el in context:
             if event == "start":
                 if not stack:
+                    if el.getroottree().docinfo.doctype:  # one after a long prolog
+                        raise InputError(
+                            f"{path}: has a DOCTYPE/ENTITY declaration; TrackMate files have none"
+                        )
                     if el.tag != "TrackMate":
                         raise InputError(
                             f"{path}:{el.sourceline}: root element is <{el.tag}>, "
