@@ -497,18 +497,20 @@ def test_cli_synth_config_file(tmp_path, capsys):
 
 
 @pytest.mark.jvm
-def test_cli_demo_runs_checks_tracks_and_names_missing_stages(tmp_path, capsys):
+def test_cli_demo_runs_checks_tracks_analyses_and_names_missing_stages(tmp_path, capsys):
     out = tmp_path / "demo"
     code, stdout, err = _run_cli(["demo", str(out), "--preset", "small", "--quiet"], capsys)
     assert code == 0, stdout + err
     assert "all checks passed" in stdout
     assert "FAIL" not in stdout
     assert "py-ctcmetrics" in stdout
-    for stage in ("segment", "analyze"):
-        assert stage in stdout.split("not implemented yet")[1]
+    assert "segment" in stdout.split("not implemented yet")[1]
     assert "measure" not in stdout.split("not implemented yet")[1]  # built (issue #5)
     assert "track" not in stdout.split("not implemented yet")[1]
+    assert "analyze" not in stdout.split("not implemented yet")[1]  # built (issue #6)
     assert "ok   tracking links F1" in stdout
+    assert "ok   analysis: the lineage's divisions are the tracker's split points" in stdout
+    assert (out / "analysis" / "tracklets.csv").is_file()
     assert (out / "01_GT" / "TRA" / "man_track.txt").is_file()
     assert (out / "tracks.xml").is_file()
     assert (out / "cells.csv").is_file()

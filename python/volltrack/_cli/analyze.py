@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from volltrack.analysis import AnalysisSettings, analyze_tracks, write_analysis
+    from volltrack.analysis._analyze import check_table_format
 
     out = Path(args.out)
     if out.exists() and not args.overwrite:
@@ -82,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         err = exc.errors()[0]
         raise InputError(f"settings: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+    check_table_format(settings.table_format)
     if args.quiet:
         result = analyze_tracks(args.tracks, settings)
         write_analysis(result, out, settings, overwrite=args.overwrite, source=args.tracks)

@@ -162,6 +162,45 @@ def _track(out: Path, tracks) -> tuple[tuple[str, bool | None, str], str]:
     return check, line
 
 
+def _analyze(out: Path, movie) -> tuple[tuple[str, bool | None, str], str]:
+    """Analyse ``tracks.xml`` with the tissue mask into ``analysis/``; check the lineage.
+
+    Returns the check (the lineage's divisions are the tracker's split edges) and a line to print.
+    """
+    from volltrack.analysis import AnalysisSettings, analyze_tracks, write_analysis
+    from volltrack.io import read_trackmate
+
+    start = time.perf_counter()
+    settings = AnalysisSettings(
+        mask=out / "tissue_mask.tif", time_interval=movie.settings.time_interval
+    )
+    result = analyze_tracks(out / "tracks.xml", settings)
+    files = write_analysis(result, out / "analysis", settings, overwrite=True)
+    elapsed = time.perf_counter() - start
+    lin = result.lineage
+    # the tracker's split points: spots linked to two or more spots of later frames
+    data = read_trackmate(out / "tracks.xml")
+    frame = data.spots.set_index("id")["frame"]
+    src, tgt = data.edges["source"].to_numpy(), data.edges["target"].to_numpy()
+    earlier = np.where(frame[src].to_numpy() < frame[tgt].to_numpy(), src, tgt)
+    ids, counts = np.unique(earlier, return_counts=True)
+    splits = set(ids[counts > 1].tolist())
+    mothers = set(lin.tracklets.loc[lin.tracklets["end"] == "division", "last_spot_id"].tolist())
+    n_div = int(lin.tracks["n_divisions"].sum())
+    inside = float(result.spots["inside"].mean()) if len(result.spots) else float("nan")
+    line = (
+        f"  {len(lin.tracklets)} tracklets in {len(lin.tracks)} tracks, {n_div} divisions; "
+        f"{inside:.0%} of spots inside the tissue; {len(files)} files in {out / 'analysis'} "
+        f"({elapsed:.1f} s)"
+    )
+    check = (
+        "analysis: the lineage's divisions are the tracker's split points",
+        mothers == splits,
+        f"{len(mothers)} of {len(splits)}",
+    )
+    return check, line
+
+
 def run(args: argparse.Namespace) -> int:
     """Generate, write and check the demo movie; return 0 when every check passes, else 1."""
     from rich.console import Console
@@ -212,6 +251,10 @@ def run(args: argparse.Namespace) -> int:
         report(*check)
     console.print("tracking (the tracker alone: segmentation is not run yet):")
     check, line = _track(out, movie.tracks)
+    console.print(line)
+    report(*check)
+    console.print("analysis of the tracks (volltrack analyze):")
+    check, line = _analyze(out, movie)
     console.print(line)
     report(*check)
     missing = [(n, issue) for n, (_h, mod, issue) in STAGES.items() if mod is None and issue]

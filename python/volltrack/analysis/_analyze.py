@@ -307,6 +307,19 @@ def _tidy(table: pd.DataFrame, fmt: str) -> pd.DataFrame:
     return out
 
 
+def check_table_format(fmt: str) -> None:
+    """Raise InputError when ``fmt`` is ``"parquet"`` and pyarrow cannot be imported."""
+    if fmt != "parquet":
+        return
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(
+            f"Parquet tables need pyarrow (pip install 'volltrack[export]'): {reason}"
+        ) from None
+
+
 def write_analysis(
     result: AnalysisResult,
     out: str | os.PathLike[str],
@@ -334,6 +347,7 @@ def write_analysis(
     from volltrack.analysis import _plots
 
     settings = settings or AnalysisSettings()
+    check_table_format(settings.table_format)
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is not a folder")

@@ -32,8 +32,11 @@ _ROLE_COLOURS = {"root": "tab:green", "daughter": "tab:red", "merged": "tab:blue
 def _figure(ncols: int, nrows: int = 1, size: tuple[float, float] | None = None):
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=size or (5.0 * ncols, 3.8 * nrows), layout="constrained")
+    # a fixed layout: matplotlib's layout engines cost more than drawing these figures
+    fig = Figure(figsize=size or (5.0 * ncols, 3.8 * nrows))
     axes = fig.subplots(nrows, ncols, squeeze=False)
+    fig.subplots_adjust(left=0.1 / ncols + 0.02, right=0.97, bottom=0.12 / nrows + 0.02,
+                        top=1 - 0.08 / nrows, wspace=0.3, hspace=0.4)  # fmt: skip
     return fig, axes.ravel()
 
 
