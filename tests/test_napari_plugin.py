@@ -53,6 +53,20 @@ def _viewer(layers) -> ViewerModel:
     return viewer
 
 
+@pytest.fixture()
+def registered():
+    """The plugin registered with npe2 from this checkout's manifest (as the entry point does)."""
+    from npe2 import PluginManager, PluginManifest
+
+    pm = PluginManager.instance()
+    added = "volltrack" not in pm._manifests
+    if added:
+        pm.register(PluginManifest.from_file(MANIFEST))
+    yield pm
+    if added:
+        pm.unregister("volltrack")
+
+
 @pytest.fixture(scope="module")
 def sample():
     """A viewer model holding the plugin's sample data layers."""
@@ -98,6 +112,20 @@ def test_manifest_contributions():
     text = (ROOT / "pyproject.toml").read_text()
     assert 'volltrack = "volltrack.napari:napari.yaml"' in text
     assert '"napari/napari.yaml"' in text  # package data: the manifest lands in the wheel
+
+
+def test_napari_opens_xml_and_sample_through_the_manifest(registered, trackmate_fixtures, tmp_path):
+    viewer = ViewerModel()
+    path = trackmate_fixtures / "lap-conformance" / "trackmate_tracks_with_splitting.xml"
+    layers = viewer.open(path, plugin="volltrack")
+    assert [type(ly).__name__ for ly in layers] == ["Image", "Tracks"]
+    assert tracks_info(layers[1]) is not None and layers[1].graph
+    other = tmp_path / "other.xml"
+    other.write_text('<?xml version="1.0"?><Experiment/>')
+    with pytest.raises(ValueError, match="refused"):
+        viewer.open(other, plugin="volltrack")
+    viewer.open_sample("volltrack", "synthetic")
+    assert [ly.name for ly in viewer.layers][-4:] == ["raw", "labels", "tissue mask", "tracks"]
 
 
 # ----- reader --------------------------------------------------------------------------------
@@ -338,16 +366,16 @@ def test_analysis_panel_plots_follow_the_selection(sample, tmp_path):
 
 
 def test_widget_and_movie_export_with_qt(tmp_path):
-    """Runs :func:`_qt_widget_and_movie` in a child pytest, under xvfb-run without a display."""
-    if os.environ.get(CHILD):
+    """:func:`_qt_widget_and_movie` here when a display is set (CI runs ``xvfb-run pytest``),
+    else in a child pytest under ``xvfb-run``."""
+    if os.environ.get(CHILD) or os.environ.get("DISPLAY"):
         _qt_widget_and_movie(tmp_path)
         return
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x",
            f"{__file__}::test_widget_and_movie_export_with_qt"]  # fmt: skip
-    if not os.environ.get("DISPLAY"):
-        if shutil.which("xvfb-run") is None:
-            pytest.skip("needs a display or xvfb-run (apt-get install xvfb) for Qt + OpenGL")
-        cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", *cmd]
+    if shutil.which("xvfb-run") is None:
+        pytest.skip("needs a display or xvfb-run (apt-get install xvfb) for Qt + OpenGL")
+    cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", *cmd]
     env = _env()
     env[CHILD] = "1"
     env.pop("QT_QPA_PLATFORM", None)
@@ -358,15 +386,19 @@ def test_widget_and_movie_export_with_qt(tmp_path):
 
 def _qt_widget_and_movie(tmp_path: Path) -> None:
     import imageio
+    from npe2 import PluginManager, PluginManifest
 
     from volltrack.napari._widget import TrackAnalysisWidget
 
+    pm = PluginManager.instance()
+    if "volltrack" not in pm._manifests:
+        pm.register(PluginManifest.from_file(MANIFEST))
     viewer = napari.Viewer(show=True)  # a hidden canvas renders black frames
     try:
-        for data, kwargs, kind in synthetic_sample():
-            getattr(viewer, f"add_{kind}")(data, **kwargs)
-        widget = TrackAnalysisWidget(viewer)
-        viewer.window.add_dock_widget(widget, name="Track analysis")
+        viewer.open_sample("volltrack", "synthetic")
+        # the widget as napari makes it from the manifest (the viewer injected)
+        _dock, widget = viewer.window.add_plugin_dock_widget("volltrack", "Track analysis")
+        assert isinstance(widget, TrackAnalysisWidget)  # given a proxy of the viewer
         layer = viewer.layers["tracks"]
         info = layer.metadata[TRACKS_METADATA_KEY]
         n_all = len(layer.data)
@@ -397,10 +429,7 @@ def _qt_widget_and_movie(tmp_path: Path) -> None:
         widget.kind_combo.setCurrentText("all")
         assert len(layer.data) == n_all
 
-        files = widget.export_analysis(tmp_path / "analysis")
-        assert (tmp_path / "analysis" / "tracks.csv") in files
-
-        viewer.dims.ndisplay = 3
+        viewer.window.resize(900, 700)  # a small canvas renders fast with software OpenGL
         widget.start_spin.setValue(2)
         widget.end_spin.setValue(6)
         before = viewer.dims.current_step

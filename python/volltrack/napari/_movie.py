@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 from volltrack._errors import InputError
@@ -22,6 +23,14 @@ def _ffmpeg_available() -> bool:
         return Path(imageio_ffmpeg.get_ffmpeg_exe()).is_file()
     except (ImportError, RuntimeError):
         return False
+
+
+@contextmanager
+def _quiet_animation():
+    """napari-animation 0.0.10 still reads ``viewer.camera``, deprecated in napari 0.9."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "viewer.camera is a deprecated", DeprecationWarning)
+        yield
 
 
 def _fit(image, shape):
@@ -113,11 +122,12 @@ def export_movie(
         )
 
     saved = viewer.dims.current_step
-    animation = Animation(viewer)
-    viewer.dims.set_current_step(axis, start)
-    animation.capture_keyframe(steps=1)
-    viewer.dims.set_current_step(axis, end)
-    animation.capture_keyframe(steps=max(end - start, 1))
+    with _quiet_animation():
+        animation = Animation(viewer)
+        viewer.dims.set_current_step(axis, start)
+        animation.capture_keyframe(steps=1)
+        viewer.dims.set_current_step(axis, end)
+        animation.capture_keyframe(steps=max(end - start, 1))
     frames = FrameSequence(animation.key_frames)
     n_frames = end - start + 1
     tmp = path.with_name(f".{path.stem}.partial{suffix}")
@@ -128,7 +138,7 @@ def export_movie(
             tmp, fps=fps, quality=7, macro_block_size=1, ffmpeg_log_level="error"
         )
     try:
-        with writer:
+        with writer, _quiet_animation():
             shape = None
             for i, image in enumerate(frames.iter_frames(viewer, True, None)):
                 if i >= n_frames:  # one key frame each end when start == end

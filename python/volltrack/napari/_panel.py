@@ -56,6 +56,7 @@ class AnalysisPanel:
     def __init__(self, info: TracksInfo) -> None:
         self.info = info
         self.result = None
+        self.settings = None
         self.mask_name: str | None = None
         self.feature: str | None = None
 
@@ -84,6 +85,7 @@ class AnalysisPanel:
         settings = AnalysisSettings(channel_features=[feature] if feature else [])
         mask = None if mask is None else np.asarray(mask)
         self.result = analyze_tracks(self.info.trackmate, settings, mask=mask)
+        self.settings = settings
         self.mask_name = mask_name if mask is not None else None
         self.feature = feature
         return self.result
@@ -132,7 +134,9 @@ class AnalysisPanel:
 
         if self.result is None:
             self.compute()
-        written = write_analysis(self.result, out, overwrite=overwrite, source=self.info.source)
+        written = write_analysis(
+            self.result, out, self.settings, overwrite=overwrite, source=self.info.source
+        )
         if tracklet_ids is not None:
             for name, fig in self.figures(tracklet_ids).items():
                 slug = name.replace(" + ", "_").replace(" ", "_").lower()
