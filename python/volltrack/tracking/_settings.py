@@ -134,7 +134,12 @@ def _to_int(key: str, value: Any) -> int:
     else:
         number = float(value)
         shown = _jfmt(number)
-    if math.isnan(number) or math.isinf(number) or number != round(number) or abs(number) > 2**31 - 1:
+    if (
+        math.isnan(number)
+        or math.isinf(number)
+        or number != round(number)
+        or abs(number) > 2**31 - 1
+    ):
         raise ValueError(f"{key} must be an integer, got {shown}")
     return int(number)
 
@@ -283,7 +288,9 @@ class TrackerSettings(_Model):
         default_factory=dict, description=f"merging penalties: {_PENALTIES}"
     )
     ALTERNATIVE_LINKING_COST_FACTOR: float = Field(
-        1.05, gt=0, description="no-link cost = factor × the max (step 1) or percentile (step 2) cost"
+        1.05,
+        gt=0,
+        description="no-link cost = factor × the max (step 1) or percentile (step 2) cost",
     )
     CUTOFF_PERCENTILE: float = Field(
         0.9, ge=0, le=1, description="percentile of the step-2 costs used for the no-link cost"
@@ -505,7 +512,14 @@ class TrackingSettings(_Model):
     mask; ``min_tracklet_length ≥ 0``; tracker keys known and of TrackMate's types and ranges.
     """
 
-    _json_keys: ClassVar[tuple[str, ...]] = ("version", "input", "filters", "min_tracklet_length", "tracker", "tracking")
+    _json_keys: ClassVar[tuple[str, ...]] = (
+        "version",
+        "input",
+        "filters",
+        "min_tracklet_length",
+        "tracker",
+        "tracking",
+    )
 
     version: Literal[1] = Field(1, description="settings format version (1)")
     input: InputSettings = Field(default_factory=InputSettings, description="what to read")
@@ -688,7 +702,9 @@ class TrackingSettings(_Model):
         try:
             root = json.loads(text, parse_constant=no_constant, object_pairs_hook=no_duplicates)
         except json.JSONDecodeError as exc:
-            raise TrackingError(f"{source}: malformed JSON: {exc.msg} at line {exc.lineno}") from None
+            raise TrackingError(
+                f"{source}: malformed JSON: {exc.msg} at line {exc.lineno}"
+            ) from None
         if not isinstance(root, dict):
             raise TrackingError(f"{source}: expected a JSON object, got {_json_describe(root)}")
         if "input" not in root:
@@ -705,7 +721,8 @@ class TrackingSettings(_Model):
         settings = cls.create(root, source=source)
         if settings.input.kind is None:
             raise TrackingError(
-                f"{source}: input: no input: give a cells CSV, a label image or a TrackMate XML file"
+                f"{source}: input: no input: give a cells CSV, a label image or a TrackMate XML "
+                "file"
             )
         return settings
 

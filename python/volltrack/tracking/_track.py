@@ -151,7 +151,7 @@ def _from_java(value: Any) -> Any:
     """A Java Map/Double/Integer/Boolean as the Python value."""
     import jpype
 
-    if isinstance(value, jpype.JBoolean) or isinstance(value, bool):
+    if isinstance(value, jpype.JBoolean | bool):
         return bool(value)
     if hasattr(value, "entrySet"):
         return {str(e.getKey()): _from_java(e.getValue()) for e in value.entrySet()}
@@ -337,9 +337,7 @@ def _run(
     _check_readable(effective.input.raw)
     _check_readable(effective.input.mask)
     if in_subprocess:
-        _run_subprocess(
-            effective, tracker_settings, tracker_options, out, save_settings, threads
-        )
+        _run_subprocess(effective, tracker_settings, tracker_options, out, save_settings, threads)
     else:
         _run_in_process(effective, out, save_settings, fiji, threads, progress)
     from volltrack.io import read_trackmate_graph, read_trackmate_tracks
@@ -447,4 +445,3 @@ def _run_in_process(
 
 def _one_line(text: str) -> str:
     return " ".join(text.split()) if "\n" in text or "\r" in text else text
-
