@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -373,7 +374,7 @@ def run(args: argparse.Namespace) -> int:
 
     progress = None
     bar = None
-    if not args.quiet and not args.subprocess:
+    if not args.quiet and not args.subprocess and sys.stderr.isatty():
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
