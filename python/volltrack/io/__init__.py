@@ -5,27 +5,37 @@ All writers are atomic: they write to a temporary name in the target folder, the
 
 from volltrack.io._atomic import atomic_path, write_text_atomic
 from volltrack.io._ctc import (
+    CTCTracks,
     ctc_frame_digits,
+    ctc_tracks_from_graph,
     ctcmetrics_valid,
+    read_ctc_masks,
     read_ctc_tracks,
+    relabel_by_track,
     validate_ctc,
     write_ctc_ground_truth,
+    write_ctc_result,
     write_ctc_tracks,
 )
 from volltrack.io._images import ImageData, read_image, write_imagej_tzyx
 from volltrack.io._trackmate import TrackMateGraph, read_trackmate_graph
 
 __all__ = [
+    "CTCTracks",
     "ImageData",
     "TrackMateGraph",
     "atomic_path",
     "ctc_frame_digits",
+    "ctc_tracks_from_graph",
     "ctcmetrics_valid",
+    "read_ctc_masks",
     "read_ctc_tracks",
     "read_image",
     "read_trackmate_graph",
+    "relabel_by_track",
     "validate_ctc",
     "write_ctc_ground_truth",
+    "write_ctc_result",
     "write_ctc_tracks",
     "write_imagej_tzyx",
     "write_text_atomic",
