@@ -18,11 +18,17 @@ from volltrack.io._ctc import (
     write_ctc_tracks,
 )
 from volltrack.io._images import ImageData, read_image, write_imagej_tzyx
-from volltrack.io._trackmate import TrackMateGraph, read_trackmate_graph
+from volltrack.io._trackmate import (
+    TrackMateData,
+    TrackMateGraph,
+    read_trackmate,
+    read_trackmate_graph,
+)
 
 __all__ = [
     "CTCTracks",
     "ImageData",
+    "TrackMateData",
     "TrackMateGraph",
     "atomic_path",
     "ctc_frame_digits",
@@ -31,6 +37,7 @@ __all__ = [
     "read_ctc_masks",
     "read_ctc_tracks",
     "read_image",
+    "read_trackmate",
     "read_trackmate_graph",
     "relabel_by_track",
     "validate_ctc",
