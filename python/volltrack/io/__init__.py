@@ -1,4 +1,5 @@
-"""File formats: calibrated ImageJ TIFFs, Cell Tracking Challenge ground truth, TrackMate XML.
+"""File formats: calibrated ImageJ TIFFs, Cell Tracking Challenge ground truth and results,
+TrackMate XML, GEFF.
 
 All writers are atomic: they write to a temporary name in the target folder, then rename.
 """
@@ -7,7 +8,7 @@ from volltrack.io._atomic import atomic_path, write_text_atomic
 from volltrack.io._ctc import (
     CTCTracks,
     ctc_frame_digits,
-    ctc_tracks_from_graph,
+    ctc_tracks_from_lineage,
     ctcmetrics_valid,
     read_ctc_masks,
     read_ctc_tracks,
@@ -17,6 +18,7 @@ from volltrack.io._ctc import (
     write_ctc_result,
     write_ctc_tracks,
 )
+from volltrack.io._geff import write_geff
 from volltrack.io._images import ImageData, read_image, write_imagej_tzyx
 from volltrack.io._trackmate import (
     TrackMateData,
@@ -32,7 +34,7 @@ __all__ = [
     "TrackMateGraph",
     "atomic_path",
     "ctc_frame_digits",
-    "ctc_tracks_from_graph",
+    "ctc_tracks_from_lineage",
     "ctcmetrics_valid",
     "read_ctc_masks",
     "read_ctc_tracks",
@@ -44,6 +46,7 @@ __all__ = [
     "write_ctc_ground_truth",
     "write_ctc_result",
     "write_ctc_tracks",
+    "write_geff",
     "write_imagej_tzyx",
     "write_text_atomic",
 ]

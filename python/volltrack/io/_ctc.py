@@ -14,6 +14,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,10 +22,13 @@ import pandas as pd
 from volltrack._errors import InputError
 from volltrack.io._atomic import atomic_path, write_text_atomic
 
+if TYPE_CHECKING:
+    from volltrack.analysis import Lineage
+
 __all__ = [
     "CTCTracks",
     "ctc_frame_digits",
-    "ctc_tracks_from_graph",
+    "ctc_tracks_from_lineage",
     "ctcmetrics_valid",
     "read_ctc_masks",
     "read_ctc_tracks",
@@ -282,18 +286,18 @@ def ctcmetrics_valid(folder: str | os.PathLike[str]) -> tuple[bool, list[str]]:
 
 @dataclass(frozen=True)
 class CTCTracks:
-    """A spot graph cut into CTC tracks.
+    """Tracklets cut into CTC tracks (:func:`ctc_tracks_from_lineage`).
 
     Attributes
     ----------
     tracks : pandas.DataFrame
-        The CTC track table: int64 columns ``label, start, end, parent`` (labels 1, 2, ... in
-        order of start frame, then first spot ID; parent 0 for none).
+        The CTC track table: int64 columns ``label, start, end, parent`` (labels 1, 2, ...;
+        parent 0 for none).
     spot_track : pandas.Series
         int64 CTC label of every spot, indexed by spot ID.
     dropped_links : pandas.DataFrame
-        ``source, target`` of the links CTC cannot hold: the second and further incoming links of
-        a merge (a CTC track has one parent). Empty when there were no merges.
+        ``source, target`` spot IDs of the links CTC cannot hold: the second and further
+        incoming links of a merge (a CTC track has one parent). Empty when there were no merges.
     """
 
     tracks: pd.DataFrame
@@ -301,96 +305,66 @@ class CTCTracks:
     dropped_links: pd.DataFrame
 
 
-def ctc_tracks_from_graph(spots: pd.DataFrame, edges: pd.DataFrame) -> CTCTracks:
-    """Cut a tracking graph into Cell Tracking Challenge tracks.
+def ctc_tracks_from_lineage(lineage: Lineage) -> CTCTracks:
+    """Cut the tracklets of a lineage into Cell Tracking Challenge tracks.
 
-    A CTC track is a chain of spots in consecutive frames with no branching. A new track starts
-    at a spot with no incoming link, after a division (the parent has several children), after a
-    merge, and after a gap-closing link (the previous spot is more than one frame earlier): CTC
-    requires a track to be present in every frame from its start to its end, so the part after
-    a gap becomes a child track whose parent is the part before it. Every spot, linked or not,
-    belongs to exactly one track.
+    A CTC track must be present in every frame from its start to its end, so a tracklet is cut
+    at each gap-closing link (a link spanning more than one frame): the part after the gap
+    becomes a child track whose parent is the part before it, as the CTC format requires. A
+    tracklet that starts after a division gets the mother's last track as parent. CTC gives a
+    track at most one parent, so at a merge only the link from the parent tracklet with the
+    lowest id is kept; the other incoming links are listed in :attr:`CTCTracks.dropped_links`.
+    Track labels are 1, 2, ... in order of tracklet id, then time.
 
     Parameters
     ----------
-    spots : pandas.DataFrame
-        ``id`` and ``frame`` columns (e.g. :attr:`TrackMateGraph.spots`).
-    edges : pandas.DataFrame
-        ``source`` and ``target`` spot IDs; each link goes forward in time.
+    lineage : volltrack.analysis.Lineage
+        Tracklets and their links (:func:`volltrack.analysis.lineage_from_trackmate`; pass
+        ``lonely_spots=True`` there to export detections that are in no track as one-frame
+        tracks).
 
     Returns
     -------
     CTCTracks
-
-    Raises
-    ------
-    InputError
-        If a column is missing, spot IDs repeat, a link refers to an unknown spot or does not go
-        forward in time, or two spots of one track would share a frame.
     """
-    for name, table, cols in (
-        ("spots", spots, ["id", "frame"]),
-        ("edges", edges, ["source", "target"]),
-    ):
-        missing = [c for c in cols if c not in table.columns]
-        if missing:
-            raise InputError(f"{name}: missing column(s) {missing}; expected {cols}")
-    ids = spots["id"].to_numpy(np.int64)
+    spots = lineage.spots.sort_values(["tracklet_id", "frame"], kind="stable")
+    spot_ids = spots["spot_id"].to_numpy(np.int64)
     frames = spots["frame"].to_numpy(np.int64)
-    if len(np.unique(ids)) != len(ids):
-        raise InputError("spots: spot IDs are not unique")
-    frame_of = dict(zip(ids.tolist(), frames.tolist(), strict=True))
-    succ: dict[int, list[int]] = {}
-    pred: dict[int, list[int]] = {}
-    for s, t in edges[["source", "target"]].itertuples(index=False):
-        s, t = int(s), int(t)
-        if s not in frame_of or t not in frame_of:
-            raise InputError(f"edges: link {s} → {t} refers to a spot that is not in spots")
-        if frame_of[t] <= frame_of[s]:
-            raise InputError(
-                f"edges: link {s} → {t} goes from frame {frame_of[s]} to frame {frame_of[t]}, "
-                "expected a later frame"
-            )
-        succ.setdefault(s, []).append(t)
-        pred.setdefault(t, []).append(s)
-    dropped = []
-    for t, sources in pred.items():
-        if len(sources) > 1:  # a merge: keep the link from the lowest spot ID as the parent
-            sources.sort()
-            dropped += [(s, t) for s in sources[1:]]
-
-    def continues(spot: int) -> int | None:
-        nxt = succ.get(spot, [])
-        if len(nxt) != 1:
-            return None
-        t = nxt[0]
-        if len(pred[t]) != 1 or frame_of[t] != frame_of[spot] + 1:
-            return None
-        return t
-
-    starts = [
-        i for i in ids.tolist() if i not in pred or len(pred[i]) > 1 or continues(pred[i][0]) != i
-    ]
-    starts.sort(key=lambda i: (frame_of[i], i))
-    spot_track: dict[int, int] = {}
-    rows = []
-    for label, first in enumerate(starts, start=1):
-        spot, last = first, first
-        while spot is not None:
-            spot_track[spot] = label
-            last = spot
-            spot = continues(spot)
-        rows.append([label, frame_of[first], frame_of[last], first])
-    if len(spot_track) != len(ids):  # pragma: no cover - every chain starts at a start
-        raise InputError("spots: the graph has a cycle")
-    for row in rows:
-        first = row[3]
-        row[3] = spot_track[pred[first][0]] if first in pred else 0
-    tracks = pd.DataFrame(rows, columns=_COLUMNS, dtype="int64")
+    tracklet = spots["tracklet_id"].to_numpy(np.int64)
+    first_of_tracklet = (
+        np.r_[True, tracklet[1:] != tracklet[:-1]] if len(spots) else np.array([], bool)
+    )
+    after_gap = spots["frames_since_previous"].to_numpy(np.int64) > 1
+    new_track = first_of_tracklet | after_gap
+    label = np.cumsum(new_track).astype(np.int64)
+    spot_track = pd.Series(label, index=spot_ids, dtype="int64")
+    starts = np.flatnonzero(new_track)
+    ends = np.r_[starts[1:] - 1, len(spots) - 1].astype(np.int64)
+    parent = np.where(after_gap[starts], label[starts] - 1, 0).astype(np.int64)
+    links = lineage.links.sort_values(["child_id", "parent_id"], kind="stable")
+    first_link = ~links["child_id"].duplicated()
+    kept, dropped = links[first_link], links[~first_link]
+    child_track = spot_track.reindex(kept["child_spot_id"]).to_numpy(np.int64)
+    parent_track = spot_track.reindex(kept["parent_spot_id"]).to_numpy(np.int64)
+    parent[child_track - 1] = parent_track
+    tracks = pd.DataFrame(
+        {
+            "label": label[starts],
+            "start": frames[starts],
+            "end": frames[ends],
+            "parent": parent,
+        },
+        dtype="int64",
+    )
     return CTCTracks(
         tracks=tracks,
-        spot_track=pd.Series(spot_track, dtype="int64").reindex(ids),
-        dropped_links=pd.DataFrame(dropped, columns=["source", "target"], dtype="int64"),
+        spot_track=spot_track.reindex(lineage.spots["spot_id"].to_numpy(np.int64)),
+        dropped_links=pd.DataFrame(
+            {
+                "source": dropped["parent_spot_id"].to_numpy(np.int64),
+                "target": dropped["child_spot_id"].to_numpy(np.int64),
+            }
+        ),
     )
 
 
@@ -408,7 +382,8 @@ def relabel_by_track(
     labels : ndarray of int, shape (T, Z, Y, X)
         The label movie the spots were measured from.
     spots : pandas.DataFrame
-        ``id``, ``frame`` and ``label_column`` (the spot's label value in ``labels[frame]``).
+        ``spot_id``, ``frame`` and ``label_column`` (the spot's label value in
+        ``labels[frame]``), e.g. :attr:`volltrack.analysis.Lineage.spots`.
     spot_track : pandas.Series
         CTC track label per spot ID (:attr:`CTCTracks.spot_track`).
     label_column : str
@@ -437,7 +412,7 @@ def relabel_by_track(
             "measured from (BTrackmate run on labels or on cells.csv writes LABEL)"
         )
     if spots[label_column].isna().any():
-        bad = spots.loc[spots[label_column].isna(), "id"].iloc[0]
+        bad = spots.loc[spots[label_column].isna(), "spot_id"].iloc[0]
         raise InputError(f"spots: spot {bad} has no {label_column}")
     if len(spot_track) and int(spot_track.max()) > 65535:
         raise InputError(f"{int(spot_track.max())} tracks: CTC masks hold at most 65535")
@@ -445,7 +420,7 @@ def relabel_by_track(
     n_frames = labels.shape[0]
     table = pd.DataFrame(
         {
-            "id": spots["id"].to_numpy(np.int64),
+            "id": spots["spot_id"].to_numpy(np.int64),
             "frame": spots["frame"].to_numpy(np.int64),
             "label": spots[label_column].to_numpy(np.float64).astype(np.int64),
         }
