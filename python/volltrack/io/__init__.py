@@ -18,6 +18,7 @@ from volltrack.io._ctc import (
     write_ctc_result,
     write_ctc_tracks,
 )
+from volltrack.io._export import CTCExport, export_ctc, export_geff
 from volltrack.io._geff import write_geff
 from volltrack.io._images import ImageData, read_image, write_imagej_tzyx
 from volltrack.io._trackmate import (
@@ -28,6 +29,7 @@ from volltrack.io._trackmate import (
 )
 
 __all__ = [
+    "CTCExport",
     "CTCTracks",
     "ImageData",
     "TrackMateData",
@@ -36,6 +38,8 @@ __all__ = [
     "ctc_frame_digits",
     "ctc_tracks_from_lineage",
     "ctcmetrics_valid",
+    "export_ctc",
+    "export_geff",
     "read_ctc_masks",
     "read_ctc_tracks",
     "read_image",
