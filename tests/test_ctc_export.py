@@ -321,3 +321,25 @@ def test_export_geff_of_a_missing_file_is_a_one_line_error(tmp_path):
     with pytest.raises(ValueError) as info:
         export_geff(tmp_path / "missing.xml", tmp_path / "x.geff")
     assert "\n" not in str(info.value)
+
+
+def test_evaluate_cli_errors_are_one_line(movie_dir, tmp_path):
+    movie, folder = movie_dir
+    spots, edges = gt_graph(movie)
+    lineage = build_lineage(spots, edges, lonely_spots=True)
+    ctc = ctc_tracks_from_lineage(lineage)
+    masks = relabel_by_track(movie.labels, lineage.spots, ctc.spot_track)
+    # A valid result of the first 5 frames only: the tracks that end before frame 5.
+    first = ctc.tracks[ctc.tracks["end"] < 5]
+    short = tmp_path / "short"
+    write_ctc_result(short, first, np.where(np.isin(masks[:5], first["label"]), masks[:5], 0))
+    cases = [
+        (("evaluate", "tracking", tmp_path, short), "no TRA/man_track.txt"),
+        (("evaluate", "tracking", folder / "01_GT", tmp_path), "no res_track.txt"),
+        (("evaluate", "tracking", folder / "01_GT", short), "5 mask files, the ground truth has 8"),
+        (("evaluate", "tracking", folder / "01_GT", tmp_path / "nothing"), "no such file"),
+    ]
+    for args, message in cases:
+        result = _cli(*args)
+        assert result.returncode == 2, result.stderr
+        assert message in result.stderr and result.stderr.count("\n") == 1, result.stderr
