@@ -140,7 +140,7 @@ def test_tzyx_mask_per_frame_and_no_boundary_is_nan():
     assert table["distance_to_boundary"][1] == 1.0
 
 
-def test_dask_equals_serial():
+def test_parallel_schedulers_equal_serial():
     from volltrack.synthetic import generate_movie, preset_settings
 
     movie = generate_movie(preset_settings("small", n_frames=4))
@@ -149,8 +149,9 @@ def test_dask_equals_serial():
     assert len(serial) > 20
     threads = measure(movie.labels, n_workers=3, **kwargs)
     sync = measure(movie.labels, scheduler="synchronous", **kwargs)
-    pd.testing.assert_frame_equal(serial, threads, check_exact=True)
-    pd.testing.assert_frame_equal(serial, sync, check_exact=True)
+    cluster = measure(movie.labels, scheduler="local", n_workers=2, **kwargs)
+    for other in (threads, sync, cluster):
+        pd.testing.assert_frame_equal(serial, other, check_exact=True)
 
 
 @pytest.mark.parametrize("n_workers", [None, 2])

@@ -12,6 +12,7 @@ memory-mapped when the TIFF allows it), optionally in parallel through dask.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from volltrack._errors import InputError
+from volltrack._parallel import map_frames
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -245,12 +247,14 @@ def measure(
         Seconds between frames, > 0; kept in ``result.attrs["time_interval"]`` (the table itself
         is indexed by frame).
     n_workers : int, optional
-        Measure frames in parallel through dask with this many workers (1 or None = serial,
-        without dask). The result is identical to the serial one.
+        Measure this many frames in parallel (1 or None = serial). The result is identical to
+        the serial one.
     scheduler : str, optional
-        Dask scheduler (``"threads"``, ``"processes"``, ``"synchronous"``); implies dask.
-        Default ``"threads"`` when ``n_workers`` > 1 (NumPy and SciPy release the GIL in the
-        heavy parts; ``"processes"`` pickles the input arrays for every frame).
+        Where the frames run: ``"synchronous"``, ``"threads"`` (the default when ``n_workers``
+        > 1; NumPy and SciPy release the GIL in the heavy parts), ``"processes"``, ``"local"``
+        (a dask ``LocalCluster``) or the address of a dask cluster (``"tcp://HOST:PORT"``);
+        see :mod:`volltrack._parallel`. Process-based schedulers copy the input arrays to
+        every worker once.
     progress : callable, optional
         Called as ``progress(frames_done, n_frames)`` each time a frame is measured.
 
@@ -283,35 +287,17 @@ def measure(
     if not (math.isfinite(float(time_interval)) and float(time_interval) > 0):
         raise InputError(f"time_interval must be a finite number > 0 s, got {time_interval!r}")
     lab, raw5, mask4 = _check_inputs(labels, raw, mask)
-    if n_workers is not None and n_workers < 1:
-        raise InputError(f"n_workers must be >= 1, got {n_workers}")
     channels = 0 if raw5 is None else int(raw5.shape[1])
-    frames = range(lab.shape[0])
-    use_dask = scheduler is not None or (n_workers is not None and n_workers > 1)
-    total = len(frames)
-    if use_dask:
-        import dask
-        from dask.callbacks import Callback
-
-        tasks = [dask.delayed(_measure_frame)(t, lab, raw5, mask4, vs, channels) for t in frames]
-        keys = {task.key for task in tasks}
-        done = [0]
-
-        def _posttask(key, result, dsk, state, worker_id) -> None:
-            if key in keys and progress is not None:
-                done[0] += 1
-                progress(done[0], total)
-
-        with Callback(posttask=_posttask):
-            per_frame = dask.compute(
-                *tasks, scheduler=scheduler or "threads", num_workers=n_workers
-            )
-    else:
-        per_frame = []
-        for t in frames:
-            per_frame.append(_measure_frame(t, lab, raw5, mask4, vs, channels))
-            if progress is not None:
-                progress(t + 1, total)
+    per_frame = map_frames(
+        functools.partial(
+            _measure_frame, labels=lab, raw=raw5, mask=mask4, vs=vs, channels=channels
+        ),
+        range(lab.shape[0]),
+        scheduler=scheduler,
+        n_workers=n_workers,
+        progress=progress,
+        what="measure",
+    )
     names = _columns(channels, mask4 is not None)
     data = {}
     for name in names[1:]:

@@ -35,7 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", required=True, metavar="CSV", help="the cells.csv to write")
     parser.add_argument(
-        "--workers", type=POSITIVE, metavar="N", help="measure N frames in parallel (dask)"
+        "--workers", type=POSITIVE, metavar="N", help="measure N frames in parallel"
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="WHERE",
+        help="where frames run: threads (default with --workers), processes, local (a dask "
+        "LocalCluster) or a dask scheduler address tcp://HOST:PORT",
     )
     parser.add_argument("--overwrite", action="store_true", help="replace an existing --out")
     parser.add_argument("--quiet", action="store_true", help="no summary line")
@@ -54,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         "out": out,
         "overwrite": args.overwrite,
         "n_workers": args.workers,
+        "scheduler": args.scheduler,
     }
     if args.quiet:
         table = measure_files(args.labels, args.raw, args.mask, **options)
