@@ -351,9 +351,9 @@ def test_analysis_panel_plots_follow_the_selection(sample, tmp_path):
     # distances come from the mask: every ground-truth cell centre is inside the tissue
     assert (panel.result.boundary["distance_to_boundary"] > 0).mean() > 0.9
 
-    files = panel.export(tmp_path / "analysis", ids)
+    files = panel.export(tmp_path / "analysis", ids, figure_formats=("png",))
     names = {f.name for f in files}
-    assert {"spots.csv", "tracklets.csv", "msd.csv", "selection_speed.png"} <= names
+    assert {"spots.csv", "tracklets.csv", "msd.csv", "boundary.png", "selection_speed.png"} <= names
     assert all(f.is_file() for f in files)
     spots = pd.read_csv(tmp_path / "analysis" / "spots.csv")
     assert len(spots) == len(lineage.spots)

@@ -127,6 +127,7 @@ class AnalysisPanel:
         tracklet_ids: Iterable[int] | None = None,
         *,
         overwrite: bool = False,
+        figure_formats: tuple[str, ...] = ("png", "svg"),
     ) -> list[Path]:
         """Write every table and figure (:func:`write_analysis`) into the folder ``out``, plus
         the panel's plots of the selection as ``selection_<plot>.png``."""
@@ -134,8 +135,9 @@ class AnalysisPanel:
 
         if self.result is None:
             self.compute()
+        settings = self.settings.model_copy(update={"figure_formats": list(figure_formats)})
         written = write_analysis(
-            self.result, out, self.settings, overwrite=overwrite, source=self.info.source
+            self.result, out, settings, overwrite=overwrite, source=self.info.source
         )
         if tracklet_ids is not None:
             for name, fig in self.figures(tracklet_ids).items():

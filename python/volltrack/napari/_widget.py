@@ -158,8 +158,10 @@ class TrackAnalysisWidget(QWidget):
         self._set_items(self.mask_combo, masks, mask)
         if self.tracks_combo.currentText() != current or self.layer is None:
             self._on_tracks_layer(self.tracks_combo.currentText())
-        elif self.mask_combo.currentText() != (self.panel.mask_name if self.panel else None):
-            self._recompute()
+        elif self.panel is not None:
+            wanted = self.mask_combo.currentText()
+            if (None if wanted == _NO_MASK else wanted) != self.panel.mask_name:
+                self._recompute()
 
     def _refresh_frames(self, _event=None) -> None:
         n = int(self.viewer.dims.nsteps[0]) if self.viewer.dims.ndim else 1
