@@ -54,13 +54,21 @@ def _viewer(layers) -> ViewerModel:
     return viewer
 
 
+def _registered(pm) -> bool:
+    try:
+        pm.get_manifest("volltrack")
+    except KeyError:
+        return False
+    return True
+
+
 @pytest.fixture()
 def registered():
     """The plugin registered with npe2 from this checkout's manifest (as the entry point does)."""
     from npe2 import PluginManager, PluginManifest
 
     pm = PluginManager.instance()
-    added = "volltrack" not in pm._manifests
+    added = not _registered(pm)
     if added:
         pm.register(PluginManifest.from_file(MANIFEST))
     yield pm
@@ -399,7 +407,7 @@ def _qt_widget_and_movie(tmp_path: Path) -> None:
     from volltrack.napari._widget import TrackAnalysisWidget
 
     pm = PluginManager.instance()
-    if "volltrack" not in pm._manifests:
+    if not _registered(pm):
         pm.register(PluginManifest.from_file(MANIFEST))
     viewer = napari.Viewer(show=True)  # a hidden canvas renders black frames
     try:
