@@ -130,7 +130,7 @@ def read_trackmate_layers(path: str | os.PathLike[str] | Sequence[str]) -> list[
     image_path = find_image(xml, data.image_filename, data.image_folder)
     if image_path is not None:
         try:
-            image = read_image(image_path)
+            image = read_image(image_path, memmap=True)  # mapped, not read, when it can be
         except InputError as exc:
             warnings.warn(f"{xml}: image not shown: {exc}", stacklevel=2)
             image = None
