@@ -313,8 +313,10 @@ public final class TrackMateXmlReader {
           continue;
         }
         int frame = c.parseInt("frame", c.required("frame"));
-        if (frame < 0) {
-          throw c.error("SpotsInFrame", "frame must be >= 0, got " + frame);
+        if (frame < 0 || frame >= SpotCollection.MAX_FRAMES) {
+          throw c.error(
+              "SpotsInFrame",
+              "frame must be in 0.." + (SpotCollection.MAX_FRAMES - 1) + ", got " + frame);
         }
         frames.add(frame);
         while (c.nextChild()) {
@@ -549,7 +551,7 @@ public final class TrackMateXmlReader {
           return;
         }
         n[i] = c.parseInt(sizes[i], v);
-        if (n[i] < 1) {
+        if (n[i] < 1 || (i == 3 && n[i] > SpotCollection.MAX_FRAMES)) {
           warnings.add("ImageData has " + sizes[i] + "=" + n[i] + "; image size unknown");
           return;
         }

@@ -302,8 +302,8 @@ class CellsCsvReaderTest {
 
   @Test
   void negativeOrNonIntegerFrameIsAnError() throws IOException {
-    assertTrue(error("frame,x,y,z\n-1,0,0,0\n").endsWith("row 2, column 'frame': expected an integer frame >= 0, got '-1'"));
-    assertTrue(error("frame,x,y,z\n1.5,0,0,0\n").endsWith("row 2, column 'frame': expected an integer frame >= 0, got '1.5'"));
+    assertTrue(error("frame,x,y,z\n-1,0,0,0\n").endsWith("row 2, column 'frame': expected an integer frame in 0..999999, got '-1'"));
+    assertTrue(error("frame,x,y,z\n1.5,0,0,0\n").endsWith("row 2, column 'frame': expected an integer frame in 0..999999, got '1.5'"));
     assertTrue(error("frame,x,y,z\n99999999999,0,0,0\n").contains("column 'frame'"));
   }
 
@@ -359,6 +359,16 @@ class CellsCsvReaderTest {
     assertTrue(error("frame,x,y,z,label\n0,0,0,0,2.5\n").contains("column 'label': expected an integer label, got '2.5'"));
     assertTrue(error("frame,x,y,z,radius\n0,0,0,0,0\n").contains("column 'radius': expected a finite radius > 0"));
     assertTrue(error("frame,x,y,z,quality\n0,0,0,0,nan\n").contains("column 'quality': expected a finite quality"));
+  }
+
+  @Test
+  void aFrameBeyondAMillionIsAnErrorNotAnOutOfMemoryError() throws IOException {
+    // One cell at frame 2^31 - 1 used to make the reader create every frame up to it and run out
+    // of memory after a minute (the CLI then failed with an internal error).
+    String m = error("frame,x,y\n2147483647,1,2\n");
+    assertTrue(m.endsWith("row 2, column 'frame': expected an integer frame in 0..999999, got '2147483647'"), m);
+    assertTrue(error("frame,x,y\n1000000,1,2\n").contains("frame in 0..999999"));
+    assertEquals(999_999, read("frame,x,y\n999999,1,2\n").spots().get(0).frame());
   }
 
   @Test

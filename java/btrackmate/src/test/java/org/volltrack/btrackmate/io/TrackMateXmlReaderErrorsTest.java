@@ -128,6 +128,22 @@ class TrackMateXmlReaderErrorsTest {
   }
 
   @Test
+  void framesBeyondAMillionAreRefusedOrDropped() throws Exception {
+    // Rewriting such a file would write a SpotsInFrame for every frame up to it.
+    TrackMateXmlException e =
+        fails(file("7.0.0", SPOTS.replace("frame=\"1\"", "frame=\"2000000000\"").replace("FRAME=\"1\"", "FRAME=\"2000000000\"") + TRACKS, ""));
+    assertTrue(e.getMessage().contains("frame must be in 0..999999, got 2000000000"), e.getMessage());
+    String settings =
+        "  <Settings>\n    <ImageData filename=\"\" folder=\"\" width=\"10\" height=\"10\" nslices=\"1\""
+            + " nframes=\"2000000000\" pixelwidth=\"1\" pixelheight=\"1\" voxeldepth=\"1\" timeinterval=\"1\"/>\n"
+            + "    <InitialSpotFilter feature=\"QUALITY\" value=\"0.0\" isabove=\"true\"/>\n"
+            + "    <SpotFilterCollection/>\n    <TrackFilterCollection/>\n  </Settings>\n";
+    TrackMateXmlFile f = TrackMateXmlReader.read(write(file("7.0.0", SPOTS + TRACKS, settings)));
+    assertNull(f.document().image());
+    assertTrue(f.warnings().toString().contains("nframes=2000000000"), f.warnings().toString());
+  }
+
+  @Test
   void doctypeWithExternalEntityIsRefused() throws Exception {
     Path secret = tmp.resolve("secret.txt");
     Files.write(secret, "TOP-SECRET".getBytes(StandardCharsets.UTF_8));
