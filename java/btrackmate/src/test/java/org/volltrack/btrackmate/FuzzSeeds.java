@@ -1,6 +1,7 @@
 package org.volltrack.btrackmate;
 
 import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyAttributes;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
@@ -19,6 +20,12 @@ public final class FuzzSeeds implements AroundPropertyHook {
 
   /** The seed used when the property is absent. */
   public static final String DEFAULT_SEED = "20261125";
+
+  /** Registered on a test class, the hook reaches every property in it. */
+  @Override
+  public PropagationMode propagateTo() {
+    return PropagationMode.ALL_DESCENDANTS;
+  }
 
   @Override
   public PropertyExecutionResult aroundProperty(

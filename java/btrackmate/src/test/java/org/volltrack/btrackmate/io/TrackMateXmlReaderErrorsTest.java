@@ -144,6 +144,41 @@ class TrackMateXmlReaderErrorsTest {
   }
 
   @Test
+  void invalidUtf8IsOneErrorAndNothingOnStandardError() throws Exception {
+    // Found by TrackMateXmlFuzzTest: the JDK parser printed "[Fatal Error] ..." on stderr besides
+    // the error, so the command line showed two lines.
+    byte[] good = file("7.0.0", SPOTS + TRACKS, "").replace("name=\"a\"", "name=\"\u00e9\"")
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] bad = good.clone();
+    String text = new String(good, StandardCharsets.ISO_8859_1);
+    bad[text.indexOf("name=\"") + 7] = (byte) 0xE4; // a 3-byte lead followed by a non-continuation
+    Path p = tmp.resolve("bad-utf8.xml");
+    Files.write(p, bad);
+    java.io.PrintStream saved = System.err;
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    TrackMateXmlException e;
+    try {
+      System.setErr(new java.io.PrintStream(err));
+      e = assertThrows(TrackMateXmlException.class, () -> TrackMateXmlReader.read(p));
+    } finally {
+      System.setErr(saved);
+    }
+    assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
+    assertEquals("", err.toString("UTF-8"));
+    // A byte-order mark, and another declared encoding, still read.
+    byte[] bom = new byte[good.length + 3];
+    bom[0] = (byte) 0xEF;
+    bom[1] = (byte) 0xBB;
+    bom[2] = (byte) 0xBF;
+    System.arraycopy(good, 0, bom, 3, good.length);
+    Files.write(p, bom);
+    assertEquals("\u00e9", TrackMateXmlReader.read(p).document().model().spots().get(1).name());
+    String latin = new String(good, StandardCharsets.UTF_8).replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
+    Files.write(p, latin.getBytes(StandardCharsets.ISO_8859_1));
+    assertEquals("\u00e9", TrackMateXmlReader.read(p).document().model().spots().get(1).name());
+  }
+
+  @Test
   void doctypeWithExternalEntityIsRefused() throws Exception {
     Path secret = tmp.resolve("secret.txt");
     Files.write(secret, "TOP-SECRET".getBytes(StandardCharsets.UTF_8));
