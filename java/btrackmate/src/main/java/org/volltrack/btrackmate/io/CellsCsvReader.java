@@ -400,6 +400,13 @@ public final class CellsCsvReader {
     if (volume == null || !(volume > 0) || Double.isInfinite(volume)) {
       return 1.0;
     }
-    return planar ? Math.sqrt(volume / Math.PI) : Math.cbrt(3.0 * volume / (4.0 * Math.PI));
+    double r = planar ? Math.sqrt(volume / Math.PI) : Math.cbrt(3.0 * volume / (4.0 * Math.PI));
+    if (!(r > 0) || Double.isInfinite(r)) {
+      // 3V/4π underflowed to 0 (a subnormal volume) or overflowed (V near Double.MAX_VALUE).
+      r = planar
+          ? Math.sqrt(volume) / Math.sqrt(Math.PI)
+          : Math.cbrt(volume) * Math.cbrt(3.0 / (4.0 * Math.PI));
+    }
+    return r;
   }
 }

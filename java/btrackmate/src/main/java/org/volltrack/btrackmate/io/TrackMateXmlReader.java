@@ -105,6 +105,11 @@ public final class TrackMateXmlReader {
     }
     try {
       return new Parse(r, sourceName).file();
+    } catch (IllegalArgumentException e) {
+      // A value the model refuses (an empty feature key, a NaN threshold, a non-finite ROI, …).
+      javax.xml.stream.Location l = r.getLocation();
+      throw new TrackMateXmlException(
+          sourceName, null, l == null ? -1 : l.getLineNumber(), "unusable content: " + e.getMessage(), e);
     } finally {
       try {
         r.close();

@@ -372,6 +372,21 @@ class CellsCsvReaderTest {
   }
 
   @Test
+  void defaultRadiusOfExtremeVolumesIsFiniteAndPositive() throws IOException {
+    // Found by CellsCsvReaderFuzzTest: 3V/4π underflowed to radius 0 for a subnormal volume and
+    // overflowed to an infinite radius near Double.MAX_VALUE.
+    for (boolean planar : new boolean[] {false, true}) {
+      for (double v : new double[] {Double.MIN_VALUE, 1e-320, Double.MAX_VALUE, 1e308}) {
+        double r = CellsCsvReader.defaultRadius(v, planar);
+        assertTrue(r > 0 && Double.isFinite(r), v + " -> " + r);
+      }
+    }
+    assertEquals(Math.cbrt(Double.MIN_VALUE) * Math.cbrt(3 / (4 * Math.PI)),
+        read("frame,x,y,z,volume\n0,0,0,1,4.9e-324\n").spots().get(0).radius());
+    assertTrue(Double.isFinite(read("frame,x,y,z,volume\n0,0,0,1,1.7e308\n").spots().get(0).radius()));
+  }
+
+  @Test
   void invalidUtf8IsAnError() throws IOException {
     byte[] bytes = "frame,x,y,z,name\n0,0,0,0,caf".getBytes(StandardCharsets.US_ASCII);
     byte[] all = Arrays.copyOf(bytes, bytes.length + 2);

@@ -179,6 +179,19 @@ class TrackMateXmlReaderErrorsTest {
   }
 
   @Test
+  void valuesTheModelRefusesAreOneCleanError() throws Exception {
+    // Found by TrackMateXmlFuzzTest: an empty feature key escaped as an IllegalArgumentException.
+    String decl =
+        "    <FeatureDeclarations><SpotFeatures><Feature feature=\"\" name=\"n\" shortname=\"n\""
+            + " dimension=\"NONE\" isint=\"false\"/></SpotFeatures></FeatureDeclarations>\n";
+    TrackMateXmlException e = fails(file("7.0.0", decl + SPOTS + TRACKS, ""));
+    assertTrue(e.getMessage().contains("unusable content: a feature declaration needs a key"), e.getMessage());
+    String roi = SPOTS.replace("VISIBILITY=\"1\"/>\n      </SpotsInFrame>\n      <SpotsInFrame frame=\"1\">",
+        "VISIBILITY=\"1\" ROI_N_POINTS=\"3\">0 0 1 NaN 1 1</Spot>\n      </SpotsInFrame>\n      <SpotsInFrame frame=\"1\">");
+    assertTrue(fails(file("7.0.0", roi + TRACKS, "")).getMessage().contains("ROI coordinates must be finite"));
+  }
+
+  @Test
   void doctypeWithExternalEntityIsRefused() throws Exception {
     Path secret = tmp.resolve("secret.txt");
     Files.write(secret, "TOP-SECRET".getBytes(StandardCharsets.UTF_8));
