@@ -1,10 +1,39 @@
 """Scores against ground truth.
 
-Today: link- and division-level scores of a tracking result on ground-truth labels
-(:func:`link_scores`). Segmentation metrics and CTC DET/TRA/LNK through py-ctcmetrics are planned in
-issue #7.
+* Segmentation: StarDist matching (AP = TP/(TP+FP+FN), precision, recall, F1, mean matched and
+  true IoU, panoptic quality) at IoU thresholds τ, pooled and per image, plus Dice, NRMSE and SSIM
+  of the binary masks (:func:`segmentation_scores`, :func:`evaluate_segmentation_files`).
+* Tracking: link- and division-level scores of a tracking result on ground-truth labels
+  (:func:`link_scores`). CTC DET/TRA/LNK through py-ctcmetrics are planned in issue #7.
+
+StarDist is imported only when segmentation scores are computed, so this package stays light.
 """
 
 from volltrack.evaluation._links import LinkScores, link_scores
+from volltrack.evaluation._segmentation import (
+    DEFAULT_TAUS,
+    MASK_METRICS,
+    MATCHING_METRICS,
+    SegmentationScores,
+    average_precision,
+    evaluate_segmentation_files,
+    mask_scores,
+    plot_segmentation_scores,
+    read_label_pairs,
+    segmentation_scores,
+)
 
-__all__ = ["LinkScores", "link_scores"]
+__all__ = [
+    "DEFAULT_TAUS",
+    "MASK_METRICS",
+    "MATCHING_METRICS",
+    "LinkScores",
+    "SegmentationScores",
+    "average_precision",
+    "evaluate_segmentation_files",
+    "link_scores",
+    "mask_scores",
+    "plot_segmentation_scores",
+    "read_label_pairs",
+    "segmentation_scores",
+]
