@@ -17,8 +17,8 @@ from volltrack._errors import InputError
 from volltrack.cli import main
 from volltrack.io import read_image, write_imagej_tzyx
 
-#: A seed outside the shipped recipe's training seeds (checked in test_test_seed_is_unseen).
-TEST_SEED = 9_001
+#: A seed the shipped recipe neither trains on nor holds out (seeds 101-106, 9001, 9002).
+TEST_SEED = 31_337
 SHAPE = (12, 64, 64)
 
 
