@@ -182,6 +182,9 @@ def test_segment_movie_zyx_array_and_zarr(tmp_path, movie, models):
     store[...] = movie.raw
     segment_movie(tmp_path / "raw.zarr", tmp_path / "z", models, settings)
     assert np.array_equal(read_image(tmp_path / "z" / "labels.tif").data[0], expected)
+    tifffile.imwrite(tmp_path / "plain.tif", movie.raw[0])  # no ImageJ axes: read by position
+    segment_movie(tmp_path / "plain.tif", tmp_path / "p", models, settings)
+    assert np.array_equal(read_image(tmp_path / "p" / "labels.tif").data[0], expected)
 
 
 # ------------------------------------------------------------------------------------------
@@ -260,6 +263,13 @@ def bad_input(tmp_path, case):
         path = tmp_path / "two_channels.tif"
         tifffile.imwrite(path, np.zeros((1, 4, 2, 8, 8), np.uint16), imagej=True)
         return path, [], "two_channels.tif"
+    if case == "rgb":
+        path = tmp_path / "rgb.tif"
+        tifffile.imwrite(path, np.zeros((4, 8, 8, 3), np.uint8), photometric="rgb")
+        return path, [], "rgb.tif"
+    if case == "folder":
+        (tmp_path / "not_zarr").mkdir()
+        return tmp_path / "not_zarr", [], "not_zarr"
     if case == "complex":
         path = tmp_path / "complex.tif"
         tifffile.imwrite(path, np.zeros((4, 8, 8), np.complex64))
@@ -293,6 +303,8 @@ def bad_input(tmp_path, case):
     [
         "2d",
         "channels",
+        "rgb",
+        "folder",
         "complex",
         "missing_raw",
         "corrupt_raw",
