@@ -339,3 +339,21 @@ def test_cli_segments_and_refuses_other_settings(tmp_path, capsys, movie):
     )
     assert code == 0, err
     assert json.loads((out / "segment.json").read_text())["settings"]["prob_thresh"] == 0.8
+
+
+def test_cli_settings_from_config_and_flags(tmp_path):
+    from volltrack._cli.segment import settings_from_args
+    from volltrack.cli import build_parser
+
+    config = tmp_path / "segment.toml"
+    config.write_text("[segment]\nprob_thresh = 0.6\nnms_thresh = 0.2\nmin_volume = 5.0\n")
+    args = build_parser().parse_args(
+        ["segment", "raw.tif", "--out", "o", "--config", str(config), "--nms-thresh", "0.4"]
+        + ["--n-tiles", "1", "2", "2", "--no-n2v", "--voxel-size", "1", "0.25", "0.25"]
+    )
+    settings = settings_from_args(args)
+    assert settings.prob_thresh == 0.6  # from the file
+    assert settings.nms_thresh == 0.4  # the flag wins
+    assert settings.min_volume == 5.0
+    assert settings.n_tiles == (1, 2, 2) and settings.use_n2v is False
+    assert settings.voxel_size == (1.0, 0.25, 0.25)
