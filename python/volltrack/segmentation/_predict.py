@@ -606,12 +606,14 @@ def _open_source(raw: Any) -> _Source:
 
     image = read_image(path, memmap=True)
     frames, shape = _check_movie_array(image.data, image.axes, str(path))
+    # a calibration counts only in µm (ImageJ writes resolution 1 "pixel" when it has none)
+    microns = str(image.unit).lower() in ("micron", "microns", "µm", "um", "\\u00b5m")
     return _Source(
         path.stem,
         frames,
         shape,  # type: ignore[arg-type]
         image.data.dtype,
-        image.voxel_size,
+        image.voxel_size if microns else None,
         image.time_interval,
         identity,
     )
