@@ -272,7 +272,7 @@ def bad_input(tmp_path, case):
         return tmp_path / "not_zarr", [], "not_zarr"
     if case == "complex":
         path = tmp_path / "complex.tif"
-        tifffile.imwrite(path, np.zeros((4, 8, 8), np.complex64))
+        tifffile.imwrite(path, np.zeros((4, 8, 8), np.complex64), photometric="minisblack")
         return path, [], "complex.tif"
     if case == "missing_raw":
         return tmp_path / "nothing.tif", [], "nothing.tif"
