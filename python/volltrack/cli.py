@@ -32,7 +32,7 @@ STAGES: dict[str, tuple[str, str | None, int | None]] = {
     "analyze": ("analyse a TrackMate XML: lineages, speed, MSD, boundary distance", None, 6),
     "run": ("run the whole pipeline from a volltrack.toml file", None, 7),
     "demo": ("generate a synthetic movie and run everything that exists on it", "demo", None),
-    "train": ("train the segmentation models on raw/ + labels/ folders", None, 4),
+    "train": ("train the segmentation models on raw/ + labels/ folders", "train", None),
     "evaluate": ("score segmentation or tracking against ground truth", "evaluate", None),
     "synth": (
         "write a synthetic membrane-labelled 3D+t movie with exact ground truth",
