@@ -75,11 +75,11 @@ def test_segment_shipped_models_against_ground_truth(models):
 def test_segment_runs_stardist_as_predict_instances_does(movie, models):
     from volltrack.segmentation import network_outputs, normalize_frame, segment
 
-    settings = {"prob_thresh": 0.4, "nms_thresh": 0.4, "grow_foreground": 0.0}
+    settings = {"prob_thresh": 0.6, "nms_thresh": 0.4, "grow_foreground": 0.0}
     result = segment(movie.raw[1], models, settings)
     x = normalize_frame(movie.raw[1], models)
     reference, _ = models.stardist.predict_instances(
-        x, axes="ZYX", prob_thresh=0.4, nms_thresh=0.4, show_tile_progress=False
+        x, axes="ZYX", prob_thresh=0.6, nms_thresh=0.4, show_tile_progress=False
     )
     assert np.array_equal(result.stardist_labels, reference)
     unet = network_outputs(movie.raw[1], models, settings).unet
@@ -213,7 +213,7 @@ def test_threshold_search_really_passes_candidates(movie, models):
         [movie.labels[0]],
         models,
         base,
-        prob_threshs=(0.2, 0.95),
+        prob_threshs=(0.6, 0.95),
         nms_threshs=(0.45,),
         unet_thresholds=(0.05, 0.35),
     )
@@ -222,7 +222,7 @@ def test_threshold_search_really_passes_candidates(movie, models):
     sizes = [
         len({*values, round(own, 6)})
         for values, own in [
-            ((0.2, 0.95), models.prob_thresh),
+            ((0.6, 0.95), models.prob_thresh),
             ((0.45,), models.nms_thresh),
             ((0.05, 0.35), models.unet_threshold),
         ]
@@ -241,7 +241,7 @@ def test_threshold_search_really_passes_candidates(movie, models):
     # and the chosen thresholds, run through segment, give the recorded score
     chosen = segment(movie.raw[0], models, search.settings(make_base(base)))
     assert average_precision(movie.labels[0], chosen.labels, 0.5) == pytest.approx(search.score)
-    low = segment(movie.raw[0], models, {**base, "prob_thresh": 0.2, "unet_threshold": 0.05})
+    low = segment(movie.raw[0], models, {**base, "prob_thresh": 0.6, "unet_threshold": 0.05})
     high = segment(movie.raw[0], models, {**base, "prob_thresh": 0.95, "unet_threshold": 0.35})
     assert not np.array_equal(low.labels, high.labels)
 
