@@ -24,7 +24,7 @@ __all__ = ["STAGES", "build_parser", "main"]
 STAGES: dict[str, tuple[str, str | None, int | None]] = {
     "segment": ("segment a TZYX movie into cell labels (N2V, StarDist-3D, U-Net, fusion)", None, 4),
     "measure": ("measure labels into the cell table cells.csv", "measure", None),
-    "track": ("track cells.csv with BTrackmate into a TrackMate XML", None, 5),
+    "track": ("track cells.csv with BTrackmate into a TrackMate XML", "track", None),
     "analyze": ("analyse a TrackMate XML: lineages, speed, MSD, boundary distance", None, 6),
     "run": ("run the whole pipeline from a volltrack.toml file", None, 7),
     "demo": ("generate a synthetic movie and run everything that exists on it", "demo", None),

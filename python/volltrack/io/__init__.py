@@ -13,7 +13,7 @@ from volltrack.io._ctc import (
     write_ctc_tracks,
 )
 from volltrack.io._images import ImageData, read_image, write_imagej_tzyx
-from volltrack.io._trackmate import TrackMateGraph, read_trackmate_graph
+from volltrack.io._trackmate import TrackMateGraph, read_trackmate_graph, read_trackmate_tracks
 
 __all__ = [
     "ImageData",
@@ -24,6 +24,7 @@ __all__ = [
     "read_ctc_tracks",
     "read_image",
     "read_trackmate_graph",
+    "read_trackmate_tracks",
     "validate_ctc",
     "write_ctc_ground_truth",
     "write_ctc_tracks",

@@ -14,7 +14,7 @@ import pandas as pd
 
 from volltrack._errors import InputError
 
-__all__ = ["TrackMateGraph", "read_trackmate_graph"]
+__all__ = ["TrackMateGraph", "read_trackmate_graph", "read_trackmate_tracks"]
 
 _PROLOG_BYTES = 4096
 
@@ -143,3 +143,70 @@ def read_trackmate_graph(path: str | Path) -> TrackMateGraph:
                 f"{path}: an <Edge> refers to spot {unknown[0]}, which is not in AllSpots"
             )
     return TrackMateGraph(spots=spot_df, edges=edge_df)
+
+
+def read_trackmate_tracks(path: str | Path) -> pd.DataFrame:
+    """One row per ``AllTracks/Track`` of a TrackMate XML file, with its features.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``track_id`` (int64, TrackMate's ``TRACK_ID``), ``name``, ``filtered`` (True when the
+        track is listed in ``FilteredTracks``, i.e. shown by TrackMate) and every numeric
+        attribute of the ``Track`` element under its TrackMate key (``NUMBER_SPOTS``,
+        ``NUMBER_SPLITS``, ``TRACK_DURATION``, ...).
+
+    Raises
+    ------
+    InputError
+        Not readable or not well-formed XML, a DOCTYPE, a track without ``TRACK_ID``, or a
+        non-numeric attribute; the message names the file and the line.
+    """
+    from lxml import etree
+
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            prolog = fh.read(_PROLOG_BYTES)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+        raise InputError(f"{path}: has a DOCTYPE/ENTITY declaration; TrackMate files have none")
+    rows: list[dict] = []
+    shown: set[int] = set()
+    try:
+        for _event, el in etree.iterparse(
+            str(path),
+            events=("end",),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=True,
+        ):
+            if el.tag == "TrackID":
+                shown.add(int(_number(path, el.sourceline, "TrackID", "TRACK_ID",
+                                      el.get("TRACK_ID", "nan"))))  # fmt: skip
+            elif el.tag == "Track":
+                row: dict = {"name": el.get("name", "")}
+                for key, value in el.attrib.items():
+                    if key != "name":
+                        row[key] = _number(path, el.sourceline, "Track", key, value)
+                if "TRACK_ID" not in row or row["TRACK_ID"] != row["TRACK_ID"]:
+                    raise InputError(f"{path}:{el.sourceline}: <Track> needs TRACK_ID")
+                rows.append(row)
+            el.clear()
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"{path}:{exc.lineno}: not well-formed XML: {exc.msg}") from None
+    if not rows:
+        return pd.DataFrame(
+            {
+                "track_id": pd.Series(dtype="int64"),
+                "name": pd.Series(dtype=object),
+                "filtered": pd.Series(dtype=bool),
+            }
+        )
+    table = pd.DataFrame(rows)
+    track_id = table.pop("TRACK_ID").astype("int64")
+    table.insert(0, "track_id", track_id)
+    table.insert(2, "filtered", track_id.isin(shown))
+    return table

@@ -10,14 +10,11 @@ from pathlib import Path
 
 from volltrack._errors import VolltrackError
 from volltrack._jars import find_jars
+from volltrack.tracking._settings import TrackingError
 
 __all__ = ["TrackingError", "java_executable", "run_btrackmate"]
 
 MAIN_CLASS = "org.volltrack.btrackmate.cli.Main"
-
-
-class TrackingError(VolltrackError):
-    """BTrackmate refused its input or settings; the message is BTrackmate's own one line."""
 
 
 def java_executable() -> str:
