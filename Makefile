@@ -11,7 +11,7 @@ JAVA_SOURCES := $(shell find java -name '*.java' -o -name 'pom.xml' -o -name '*.
 PY_STAMP := $(VENV)/.volltrack-installed
 JAR_STAMP := $(JAR_DIR)/.built
 
-.PHONY: setup demo test test-python test-java lint format wheel constraints clean
+.PHONY: setup demo test test-python test-java lint format wheel constraints clean update-site
 
 setup: $(PY_STAMP) $(JAR_STAMP)
 
@@ -69,6 +69,12 @@ wheel: setup
 	$(BIN)/python -m pip install -q -c constraints.txt build
 	$(BIN)/python -m build --wheel --no-isolation --outdir dist .
 
+# BTrackmate's Fiji update site in fiji-update-site/site/ (see fiji-update-site/README.md).
+# SITE=DIR to update another folder (e.g. a checkout of the hosted site).
+SITE ?= fiji-update-site/site
+update-site: $(PY_STAMP) $(JAR_STAMP)
+	$(BIN)/python fiji-update-site/generate.py $(SITE)
+
 # Re-resolve the pinned stack (after changing dependencies in pyproject.toml).
 constraints:
 	rm -rf /tmp/volltrack-constraints-venv
@@ -81,5 +87,5 @@ constraints:
 	  /tmp/volltrack-constraints-venv/bin/pip freeze --exclude-editable | grep -v -E '^(pip|volltrack)=='; } > constraints.txt
 
 clean:
-	rm -rf $(VENV) $(JAR_DIR) dist build volltrack-demo
+	rm -rf $(VENV) $(JAR_DIR) dist build volltrack-demo fiji-update-site/site
 	mvn -B -q clean

@@ -29,7 +29,8 @@ STAGES: dict[str, tuple[str, str | None, int | None]] = {
     "run": ("run the whole pipeline from a volltrack.toml file", None, 7),
     "demo": ("generate a synthetic movie and run everything that exists on it", "demo", None),
     "train": ("train the segmentation models on raw/ + labels/ folders", None, 4),
-    "evaluate": ("score segmentation or tracking against ground truth", None, 7),
+    "evaluate": ("score segmentation or tracking against ground truth", "evaluate", None),
+    "export": ("export a TrackMate XML as a CTC result or a GEFF graph", "export", None),
     "synth": (
         "write a synthetic membrane-labelled 3D+t movie with exact ground truth",
         "synth",

@@ -1,69 +1,236 @@
-"""Spots and edges of a TrackMate XML file, read as a stream.
+"""TrackMate XML files (versions 3 to 8), read as a stream.
 
-This is the graph part of TrackMate's format (``AllSpots/SpotsInFrame/Spot`` and
-``AllTracks/Track/Edge``), enough to score or inspect a tracking result. The complete reader
-(tracks and their features, FilteredTracks, calibration and settings) is planned in issue #6.
+One parser reads everything the analysis needs: spots, edges and tracks with every feature the
+file declares, the feature declarations, the calibration and units, the image the file was made
+from, and which tracks the user kept (``FilteredTracks``). The file is parsed with lxml
+``iterparse`` and every element is discarded once read, so memory grows with the tables (eight
+bytes per number), not with the file's text.
 """
 
 from __future__ import annotations
 
+import os
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from volltrack._errors import InputError
 
-__all__ = ["TrackMateGraph", "read_trackmate_graph", "read_trackmate_tracks"]
+__all__ = [
+    "TrackMateData",
+    "TrackMateGraph",
+    "read_trackmate",
+    "read_trackmate_graph",
+    "read_trackmate_tracks",
+]
 
 _PROLOG_BYTES = 4096
+# element tag -> (result table, id attribute that must be unique)
+_ROW_ELEMENTS = {"Spot": "spots", "Edge": "edges", "Track": "tracks"}
+_DECLARATION_KINDS = {"SpotFeatures": "spot", "EdgeFeatures": "edge", "TrackFeatures": "track"}
 
 
 @dataclass(frozen=True)
-class TrackMateGraph:
-    """Spots and edges of a TrackMate file.
+class TrackMateData:
+    """Everything :func:`read_trackmate` reads from a TrackMate file. Every field always exists.
+
+    Positions and times in the tables are in the file's units (``space_units``,
+    ``time_units``): TrackMate stores calibrated positions (``POSITION_X`` = pixel × pixel
+    width) and ``POSITION_T`` = frame × time interval.
 
     Attributes
     ----------
-    spots
-        One row per spot: ``id`` (int64), ``frame`` (int64), ``name`` and every numeric attribute
-        of the ``Spot`` element under its TrackMate key (``POSITION_X``, ``VISIBILITY``, ``LABEL``,
-        ...); NaN where a spot lacks a feature.
-    edges
-        One row per edge: ``source``, ``target`` (int64 spot IDs), ``track_id`` (int64) and every
-        numeric attribute of the ``Edge`` element (``LINK_COST``, ``SPEED``, ...).
+    path : Path
+        The file read.
+    version : str or None
+        The ``version`` attribute of ``<TrackMate>``.
+    spots : DataFrame
+        One row per spot: ``id`` (int64), ``frame`` (int64), ``name`` (str), then one float64
+        column per numeric attribute of ``<Spot>`` under its TrackMate key (``POSITION_X``,
+        ``QUALITY``, ``MEAN_INTENSITY_CH1``, ...), NaN where a spot lacks it. Declared spot
+        features that no spot carries are columns of NaN.
+    edges : DataFrame
+        One row per edge: ``source``, ``target`` (int64 spot ids, as written in the file: TrackMate
+        does not promise that the source is the earlier spot), ``track_id`` (int64), then the
+        numeric attributes of ``<Edge>`` (``LINK_COST``, ``SPEED``, ...) as float64.
+    tracks : DataFrame
+        One row per track: ``track_id`` (int64), ``name`` (str), ``filtered`` (bool: listed in
+        ``FilteredTracks``), then the numeric attributes of ``<Track>`` as float64.
+    features : DataFrame
+        The feature declarations: ``kind`` (``"spot"``, ``"edge"``, ``"track"``), ``feature``
+        (the key), ``name``, ``shortname``, ``dimension`` (TrackMate's dimension: ``POSITION``,
+        ``INTENSITY``, ``TIME``, ...), ``isint`` (bool). Empty when the file declares none.
+    space_units, time_units : str or None
+        ``Model@spatialunits`` and ``Model@timeunits`` (e.g. ``"micron"``, ``"sec"``).
+    voxel_size : tuple of float, or None
+        (z, y, x) voxel size in ``space_units`` from ``Settings/ImageData``
+        (``voxeldepth``, ``pixelheight``, ``pixelwidth``).
+    time_interval : float or None
+        ``ImageData@timeinterval``, in ``time_units``.
+    image_filename, image_folder : str or None
+        ``ImageData@filename`` and ``@folder`` (None when empty or absent).
+    image_shape : tuple of int, or None
+        (t, z, y, x) size of that image (``nframes``, ``nslices``, ``height``, ``width``).
+    filtered_track_ids : tuple of int, or None
+        The ids in ``FilteredTracks``, or None when the file has no ``FilteredTracks`` element
+        (then every track counts as kept).
+    all_tracks : bool
+        Whether the tables hold every track (True) or only the kept ones (False).
     """
 
+    path: Path
+    version: str | None
     spots: pd.DataFrame
     edges: pd.DataFrame
+    tracks: pd.DataFrame
+    features: pd.DataFrame
+    space_units: str | None
+    time_units: str | None
+    voxel_size: tuple[float, float, float] | None
+    time_interval: float | None
+    image_filename: str | None
+    image_folder: str | None
+    image_shape: tuple[int, int, int, int] | None
+    filtered_track_ids: tuple[int, ...] | None
+    all_tracks: bool
+
+    @property
+    def image_path(self) -> Path | None:
+        """``image_folder / image_filename``, or None when the file names no image."""
+        if not self.image_filename:
+            return None
+        return Path(self.image_folder or "") / self.image_filename
 
 
-def _number(path: Path, line: int | None, tag: str, key: str, value: str) -> float:
-    try:
-        return float(value)
-    except ValueError:
-        raise InputError(
-            f"{path}:{line}: <{tag}> attribute {key}={value!r}: expected a number"
-        ) from None
+#: Former name of :class:`TrackMateData`; :func:`read_trackmate_graph` returns one.
+TrackMateGraph = TrackMateData
 
 
-def read_trackmate_graph(path: str | Path) -> TrackMateGraph:
-    """Read the spots and edges of a TrackMate XML file (any version from 3 to 8).
+class _Columns:
+    """Numeric columns filled row by row (NaN where a row lacks a key), eight bytes a value."""
 
-    Parsed as a stream (lxml ``iterparse``), so memory grows with the tables, not with the file's
-    text. A file with a DOCTYPE is refused: TrackMate never writes one, and DTDs are how XML
-    entity attacks work.
+    def __init__(self) -> None:
+        self.n = 0
+        self.numbers: dict[str, array] = {}
+        self.text: dict[str, list[str]] = {}
+        self.lines = array("q")
 
-    Raises
-    ------
-    InputError
-        Not readable, not XML, not a TrackMate file, a DOCTYPE, a spot without ``ID``/``FRAME``,
-        an edge to a spot that does not exist, or a non-numeric attribute; the message names the
-        file, the line and the element.
-    """
-    from lxml import etree
+    def add(self, numbers: dict[str, float], text: dict[str, str], line: int) -> None:
+        self.lines.append(line or 0)
+        for key, value in numbers.items():
+            col = self.numbers.get(key)
+            if col is None:
+                col = self.numbers[key] = array("d", [np.nan]) * self.n if self.n else array("d")
+            col.append(value)
+        for key, value in text.items():
+            tcol = self.text.get(key)
+            if tcol is None:
+                tcol = self.text[key] = [""] * self.n
+            tcol.append(value)
+        self.n += 1
+        for col in self.numbers.values():
+            if len(col) < self.n:
+                col.append(np.nan)
+        for tcol in self.text.values():
+            if len(tcol) < self.n:
+                tcol.append("")
 
-    path = Path(path)
+    def frame(self, declared: list[str]) -> pd.DataFrame:
+        data: dict[str, object] = dict(self.text)
+        for key, col in self.numbers.items():
+            data[key] = np.frombuffer(col, dtype=np.float64) if len(col) else np.empty(0)
+        for key in declared:
+            if key not in data:
+                data[key] = np.full(self.n, np.nan)
+        return pd.DataFrame(data, index=pd.RangeIndex(self.n))
+
+
+class _Parser:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.spots = _Columns()
+        self.edges = _Columns()
+        self.tracks = _Columns()
+        self.declared: list[dict[str, object]] = []
+        self.filtered: list[int] | None = None
+        self.model: dict[str, str] = {}
+        self.image: dict[str, str] | None = None
+        self.version: str | None = None
+        self.track_id: float | None = None
+        self.model_seen = False
+
+    def where(self, el) -> str:
+        return f"{self.path}:{el.sourceline}: <{el.tag}>"
+
+    def number(self, el, key: str, value: str) -> float:
+        try:
+            return float(value)
+        except ValueError:
+            raise InputError(
+                f"{self.where(el)} attribute {key}={value!r}: expected a number"
+            ) from None
+
+    def integer(self, el, key: str) -> int:
+        value = el.get(key)
+        if value is None:
+            raise InputError(f"{self.where(el)}: attribute {key} is missing (expected an integer)")
+        number = self.number(el, key, value)
+        if not np.isfinite(number) or number != int(number):
+            raise InputError(f"{self.where(el)} attribute {key}={value!r}: expected an integer")
+        return int(number)
+
+    def numbers(self, el, skip: tuple[str, ...]) -> dict[str, float]:
+        return {k: self.number(el, k, v) for k, v in el.attrib.items() if k not in skip}
+
+    def start(self, el, parent: str | None) -> None:
+        if el.tag == "Track":
+            self.track_id = self.integer(el, "TRACK_ID")
+        elif el.tag == "Model":
+            self.model = dict(el.attrib)
+            self.model_seen = True
+
+    def end(self, el, parent: str | None) -> None:
+        tag = el.tag
+        if tag == "Spot":
+            row = self.numbers(el, ("name",))
+            self.integer(el, "ID")
+            self.integer(el, "FRAME")
+            self.spots.add(row, {"name": el.get("name", "")}, el.sourceline)
+        elif tag == "Edge":
+            row = self.numbers(el, ())
+            self.integer(el, "SPOT_SOURCE_ID")
+            self.integer(el, "SPOT_TARGET_ID")
+            if self.track_id is None:
+                raise InputError(f"{self.where(el)}: expected inside a <Track>")
+            row["track_id"] = float(self.track_id)
+            self.edges.add(row, {}, el.sourceline)
+        elif tag == "Track":
+            row = self.numbers(el, ("name",))
+            self.tracks.add(row, {"name": el.get("name", "")}, el.sourceline)
+            self.track_id = None
+        elif tag == "Feature" and parent in _DECLARATION_KINDS:
+            if el.get("feature") is None:
+                raise InputError(f"{self.where(el)}: attribute feature is missing")
+            self.declared.append(
+                {
+                    "kind": _DECLARATION_KINDS[parent],
+                    "feature": el.get("feature"),
+                    "name": el.get("name", ""),
+                    "shortname": el.get("shortname", ""),
+                    "dimension": el.get("dimension", ""),
+                    "isint": el.get("isint", "false").strip().lower() == "true",
+                }
+            )
+        elif tag == "TrackID" and parent == "FilteredTracks":
+            self.filtered.append(self.integer(el, "TRACK_ID"))  # type: ignore[union-attr]
+        elif tag == "ImageData":
+            self.image = dict(el.attrib)
+
+
+def _check_prolog(path: Path) -> None:
     try:
         with open(path, "rb") as fh:
             prolog = fh.read(_PROLOG_BYTES)
@@ -71,10 +238,14 @@ def read_trackmate_graph(path: str | Path) -> TrackMateGraph:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
         raise InputError(f"{path}: has a DOCTYPE/ENTITY declaration; TrackMate files have none")
-    spots: list[dict] = []
-    edges: list[dict] = []
-    root_seen = False
-    track_id: int | None = None
+
+
+def _parse(path: Path) -> _Parser:
+    from lxml import etree
+
+    _check_prolog(path)
+    parser = _Parser(path)
+    stack: list[str] = []
     context = etree.iterparse(
         str(path),
         events=("start", "end"),
@@ -82,131 +253,220 @@ def read_trackmate_graph(path: str | Path) -> TrackMateGraph:
         no_network=True,
         load_dtd=False,
         huge_tree=True,
+        remove_comments=True,
+        remove_pis=True,
     )
     try:
         for event, el in context:
-            if not root_seen:
-                root_seen = True
-                if el.tag != "TrackMate":
-                    raise InputError(f"{path}: root element is <{el.tag}>, expected <TrackMate>")
             if event == "start":
-                if el.tag == "Track":
-                    track_id = int(_number(path, el.sourceline, "Track", "TRACK_ID",
-                                           el.get("TRACK_ID", "nan")))  # fmt: skip
+                if not stack:
+                    if el.tag != "TrackMate":
+                        raise InputError(
+                            f"{path}:{el.sourceline}: root element is <{el.tag}>, "
+                            "expected <TrackMate>"
+                        )
+                    parser.version = el.get("version")
+                elif el.tag == "FilteredTracks" and stack[-1] == "Model":
+                    parser.filtered = []
+                parser.start(el, stack[-1] if stack else None)
+                stack.append(el.tag)
                 continue
-            if el.tag == "Spot":
-                row = {"name": el.get("name", "")}
-                for key, value in el.attrib.items():
-                    if key != "name":
-                        row[key] = _number(path, el.sourceline, "Spot", key, value)
-                if "ID" not in row or "FRAME" not in row:
-                    raise InputError(f"{path}:{el.sourceline}: <Spot> needs ID and FRAME")
-                spots.append(row)
-                el.clear()
-            elif el.tag == "Edge":
-                row = {
-                    key: _number(path, el.sourceline, "Edge", key, value)
-                    for key, value in el.attrib.items()
-                }
-                if "SPOT_SOURCE_ID" not in row or "SPOT_TARGET_ID" not in row:
-                    raise InputError(
-                        f"{path}:{el.sourceline}: <Edge> needs SPOT_SOURCE_ID and SPOT_TARGET_ID"
-                    )
-                row["track_id"] = track_id
-                edges.append(row)
-                el.clear()
+            stack.pop()
+            parser.end(el, stack[-1] if stack else None)
+            # discard what was read: the element's content and the finished siblings before it
+            el.clear(keep_tail=False)
+            if stack:
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"{path}:{exc.lineno}: not well-formed XML: {exc.msg}") from None
-    if not root_seen:
-        raise InputError(f"{path}: empty file, expected a TrackMate XML document")
-
-    spot_df = pd.DataFrame(spots)
-    if spot_df.empty:
-        spot_df = pd.DataFrame(columns=["id", "frame", "name"])
-    else:
-        spot_df = spot_df.rename(columns={"ID": "id"})
-        spot_df.insert(0, "id", spot_df.pop("id").astype("int64"))
-        spot_df.insert(1, "frame", spot_df["FRAME"].astype("int64"))
-    edge_df = pd.DataFrame(edges)
-    if edge_df.empty:
-        edge_df = pd.DataFrame(
-            {c: pd.Series(dtype="int64") for c in ("source", "target", "track_id")}
-        )
-    else:
-        edge_df.insert(0, "source", edge_df.pop("SPOT_SOURCE_ID").astype("int64"))
-        edge_df.insert(1, "target", edge_df.pop("SPOT_TARGET_ID").astype("int64"))
-        edge_df.insert(2, "track_id", edge_df.pop("track_id").astype("int64"))
-        known = set(spot_df["id"])
-        unknown = sorted((set(edge_df["source"]) | set(edge_df["target"])) - known)
-        if unknown:
-            raise InputError(
-                f"{path}: an <Edge> refers to spot {unknown[0]}, which is not in AllSpots"
-            )
-    return TrackMateGraph(spots=spot_df, edges=edge_df)
+        where = f"{path}:{exc.lineno}" if exc.lineno else str(path)
+        inside = f" inside <{stack[-1]}>" if stack else ""
+        raise InputError(f"{where}: not well-formed XML{inside}: {exc.msg}") from None
+    if stack:
+        raise InputError(f"{path}: the file ends inside <{stack[-1]}> (truncated)")
+    if parser.model_seen is False:
+        raise InputError(f"{path}: <TrackMate> has no <Model>, expected a TrackMate file")
+    return parser
 
 
-def read_trackmate_tracks(path: str | Path) -> pd.DataFrame:
-    """One row per ``AllTracks/Track`` of a TrackMate XML file, with its features.
+def _float(image: dict[str, str] | None, key: str, path: Path) -> float | None:
+    if image is None or image.get(key) in (None, ""):
+        return None
+    try:
+        value = float(image[key])
+    except ValueError:
+        raise InputError(
+            f"{path}: <ImageData> attribute {key}={image[key]!r}: expected a number"
+        ) from None
+    return value if np.isfinite(value) else None
+
+
+def _ids(df: pd.DataFrame, key: str, new: str, path: Path, element: str) -> pd.Series:
+    values = df.pop(key).to_numpy()
+    ids = values.astype(np.int64)
+    if not np.array_equal(ids, values):  # also catches NaN: a row without the key
+        raise InputError(f"{path}: a <{element}> has a non-integer or missing {key}")
+    return pd.Series(ids, name=new, index=df.index)
+
+
+def read_trackmate(path: str | os.PathLike[str], *, all_tracks: bool = False) -> TrackMateData:
+    """Read a TrackMate XML file (any version from 3 to 8) into tables.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.xml`` file TrackMate, BTrackmate or another tool wrote.
+    all_tracks : bool
+        Keep every track. By default only the tracks listed in ``FilteredTracks`` (those the
+        user kept in TrackMate) are kept, with their edges; the spots of the dropped tracks are
+        dropped too, and so are invisible spots (``VISIBILITY`` 0) that no kept edge uses. A
+        file without ``FilteredTracks`` keeps everything.
 
     Returns
     -------
-    pandas.DataFrame
-        ``track_id`` (int64, TrackMate's ``TRACK_ID``), ``name``, ``filtered`` (True when the
-        track is listed in ``FilteredTracks``, i.e. shown by TrackMate) and every numeric
-        attribute of the ``Track`` element under its TrackMate key (``NUMBER_SPOTS``,
-        ``NUMBER_SPLITS``, ``TRACK_DURATION``, ...).
+    TrackMateData
+        Spots, edges, tracks (every declared feature; NaN where missing), feature declarations,
+        calibration, units, image information.
 
     Raises
     ------
     InputError
-        Not readable or not well-formed XML, a DOCTYPE, a track without ``TRACK_ID``, or a
-        non-numeric attribute; the message names the file and the line.
+        Unreadable file, DOCTYPE or entity declarations (refused: TrackMate writes none and they
+        are how XML entity attacks work), not well-formed or truncated XML, a root other than
+        ``<TrackMate>``, a non-numeric attribute, a spot without ``ID``/``FRAME``, duplicated
+        spot or track ids, an edge outside a track or to a spot that does not exist. The one-line
+        message names the file, the line and the element.
     """
-    from lxml import etree
-
     path = Path(path)
-    try:
-        with open(path, "rb") as fh:
-            prolog = fh.read(_PROLOG_BYTES)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-        raise InputError(f"{path}: has a DOCTYPE/ENTITY declaration; TrackMate files have none")
-    rows: list[dict] = []
-    shown: set[int] = set()
-    try:
-        for _event, el in etree.iterparse(
-            str(path),
-            events=("end",),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=True,
-        ):
-            if el.tag == "TrackID":
-                shown.add(int(_number(path, el.sourceline, "TrackID", "TRACK_ID",
-                                      el.get("TRACK_ID", "nan"))))  # fmt: skip
-            elif el.tag == "Track":
-                row: dict = {"name": el.get("name", "")}
-                for key, value in el.attrib.items():
-                    if key != "name":
-                        row[key] = _number(path, el.sourceline, "Track", key, value)
-                if "TRACK_ID" not in row or row["TRACK_ID"] != row["TRACK_ID"]:
-                    raise InputError(f"{path}:{el.sourceline}: <Track> needs TRACK_ID")
-                rows.append(row)
-            el.clear()
-    except etree.XMLSyntaxError as exc:
-        raise InputError(f"{path}:{exc.lineno}: not well-formed XML: {exc.msg}") from None
-    if not rows:
-        return pd.DataFrame(
-            {
-                "track_id": pd.Series(dtype="int64"),
-                "name": pd.Series(dtype=object),
-                "filtered": pd.Series(dtype=bool),
-            }
+    p = _parse(path)
+    declared = pd.DataFrame(
+        p.declared, columns=["kind", "feature", "name", "shortname", "dimension", "isint"]
+    )
+    declared["isint"] = declared["isint"].astype(bool)
+
+    def keys(kind: str) -> list[str]:
+        return declared.loc[declared["kind"] == kind, "feature"].tolist()
+
+    spot_keys = [k for k in keys("spot") if k not in ("ID", "FRAME")]
+    spots = p.spots.frame(spot_keys)
+    if "name" not in spots:
+        spots["name"] = pd.Series([], dtype=object)
+    if len(spots):
+        sid = _ids(spots, "ID", "id", path, "Spot")
+        frame = spots["FRAME"].astype(np.int64)
+    else:
+        spots.pop("ID") if "ID" in spots else None
+        sid = pd.Series([], dtype=np.int64, name="id")
+        frame = pd.Series([], dtype=np.int64)
+    spots.insert(0, "id", sid)
+    spots.insert(1, "frame", frame)
+    spots.insert(2, "name", spots.pop("name").astype(object))
+    dup = np.flatnonzero(spots["id"].duplicated().to_numpy())
+    if dup.size:
+        raise InputError(
+            f"{path}:{p.spots.lines[dup[0]]}: <Spot> ID={int(spots['id'].iloc[dup[0]])}: "
+            "expected a unique spot ID (an earlier <Spot> has it)"
         )
-    table = pd.DataFrame(rows)
-    track_id = table.pop("TRACK_ID").astype("int64")
-    table.insert(0, "track_id", track_id)
-    table.insert(2, "filtered", track_id.isin(shown))
-    return table
+
+    edges = p.edges.frame(
+        [k for k in keys("edge") if k not in ("SPOT_SOURCE_ID", "SPOT_TARGET_ID")]
+    )
+    if len(edges):
+        src = _ids(edges, "SPOT_SOURCE_ID", "source", path, "Edge")
+        tgt = _ids(edges, "SPOT_TARGET_ID", "target", path, "Edge")
+        tid = _ids(edges, "track_id", "track_id", path, "Edge")
+    else:
+        for k in ("SPOT_SOURCE_ID", "SPOT_TARGET_ID", "track_id"):
+            edges.pop(k) if k in edges else None
+        src, tgt, tid = (pd.Series([], dtype=np.int64) for _ in range(3))
+    edges.insert(0, "source", src)
+    edges.insert(1, "target", tgt)
+    edges.insert(2, "track_id", tid)
+    if len(edges):
+        known = pd.Index(spots["id"])
+        for column in ("source", "target"):
+            bad = np.flatnonzero(~edges[column].isin(known).to_numpy())
+            if bad.size:
+                key = "SPOT_SOURCE_ID" if column == "source" else "SPOT_TARGET_ID"
+                raise InputError(
+                    f"{path}:{p.edges.lines[bad[0]]}: <Edge> {key}="
+                    f"{int(edges[column].iloc[bad[0]])} refers to a spot which is not in "
+                    "<AllSpots>"
+                )
+
+    tracks = p.tracks.frame([k for k in keys("track") if k != "TRACK_ID"])
+    if "name" not in tracks:
+        tracks["name"] = pd.Series([], dtype=object)
+    if len(tracks):
+        tr = _ids(tracks, "TRACK_ID", "track_id", path, "Track")
+    else:
+        tracks.pop("TRACK_ID") if "TRACK_ID" in tracks else None
+        tr = pd.Series([], dtype=np.int64)
+    tracks.insert(0, "track_id", tr)
+    tracks.insert(1, "name", tracks.pop("name").astype(object))
+    dup = np.flatnonzero(tracks["track_id"].duplicated().to_numpy())
+    if dup.size:
+        raise InputError(
+            f"{path}:{p.tracks.lines[dup[0]]}: <Track> TRACK_ID="
+            f"{int(tracks['track_id'].iloc[dup[0]])}: expected a unique track ID"
+        )
+    filtered = None if p.filtered is None else tuple(int(i) for i in p.filtered)
+    kept = np.ones(len(tracks), bool) if filtered is None else tracks["track_id"].isin(filtered)
+    tracks.insert(2, "filtered", np.asarray(kept, dtype=bool))
+
+    if not all_tracks and filtered is not None:
+        dropped_tracks = ~tracks["filtered"]
+        dropped = set(tracks.loc[dropped_tracks, "track_id"].tolist())
+        drop_edge = edges["track_id"].isin(dropped)
+        in_dropped = pd.unique(edges.loc[drop_edge, ["source", "target"]].to_numpy().ravel())
+        used = pd.unique(edges.loc[~drop_edge, ["source", "target"]].to_numpy().ravel())
+        keep_spot = ~spots["id"].isin(in_dropped)
+        if "VISIBILITY" in spots:
+            keep_spot &= (spots["VISIBILITY"] != 0) | spots["id"].isin(used)
+        spots = spots[keep_spot].reset_index(drop=True)
+        edges = edges[~drop_edge].reset_index(drop=True)
+        tracks = tracks[~dropped_tracks].reset_index(drop=True)
+
+    image = p.image
+    voxel = [_float(image, k, path) for k in ("voxeldepth", "pixelheight", "pixelwidth")]
+    voxel_size = None if any(v is None for v in voxel) else tuple(voxel)  # type: ignore[arg-type]
+    shape_vals = [_float(image, k, path) for k in ("nframes", "nslices", "height", "width")]
+    image_shape = (
+        None if any(v is None for v in shape_vals) else tuple(int(v) for v in shape_vals)  # type: ignore[arg-type]
+    )
+    return TrackMateData(
+        path=path,
+        version=p.version,
+        spots=spots,
+        edges=edges,
+        tracks=tracks,
+        features=declared,
+        space_units=p.model.get("spatialunits") or None,
+        time_units=p.model.get("timeunits") or None,
+        voxel_size=voxel_size,  # type: ignore[arg-type]
+        time_interval=_float(image, "timeinterval", path),
+        image_filename=(image or {}).get("filename") or None,
+        image_folder=(image or {}).get("folder") or None,
+        image_shape=image_shape,  # type: ignore[arg-type]
+        filtered_track_ids=filtered,
+        all_tracks=all_tracks,
+    )
+
+
+def read_trackmate_graph(path: str | os.PathLike[str]) -> TrackMateData:
+    """Every track of a TrackMate file: ``read_trackmate(path, all_tracks=True)``.
+
+    Kept for the callers that score or inspect a tracker's whole output (every track, whatever
+    ``FilteredTracks`` says); see :func:`read_trackmate`.
+    """
+    return read_trackmate(path, all_tracks=True)
+
+
+def read_trackmate_tracks(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """One row per ``AllTracks/Track``: ``read_trackmate(path, all_tracks=True).tracks``.
+
+    ``track_id`` (int64), ``name``, ``filtered`` (listed in ``FilteredTracks``; every track when
+    the file has no ``FilteredTracks``) and the numeric ``<Track>`` attributes (``NUMBER_SPOTS``,
+    ``NUMBER_SPLITS``, ``TRACK_DURATION``, ...). Errors as :func:`read_trackmate`.
+    """
+    return read_trackmate(path, all_tracks=True).tracks
