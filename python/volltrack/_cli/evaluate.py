@@ -1,7 +1,8 @@
 """``volltrack evaluate KIND ...``: score a result against ground truth.
 
 Each kind of evaluation is a module under :mod:`volltrack._cli` with ``add_arguments(parser)`` and
-``run(args) -> int``, registered in :data:`KINDS`.
+``run(args) -> int``, registered in :data:`KINDS`; a kind whose module is None is not implemented
+yet.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ __all__ = ["KINDS", "add_arguments", "run"]
 
 #: kind -> (one-line help, module under volltrack._cli, or None when not implemented yet)
 KINDS: dict[str, tuple[str, str | None]] = {
+    "segmentation": (
+        "AP at IoU thresholds, PQ, Dice/NRMSE/SSIM of label images against ground truth",
+        "evaluate_segmentation",
+    ),
     "tracking": (
         "CTC DET/TRA/LNK, division and link scores of a TrackMate XML or CTC result",
         "evaluate_tracking",
