@@ -57,12 +57,12 @@ test-python: setup
 	$(BIN)/python -m pytest
 
 lint: $(PY_STAMP)
-	$(BIN)/ruff check python tests benchmarks
-	$(BIN)/ruff format --check python tests benchmarks
+	$(BIN)/ruff check python tests benchmarks examples
+	$(BIN)/ruff format --check python tests benchmarks examples
 
 format: $(PY_STAMP)
-	$(BIN)/ruff format python tests benchmarks
-	$(BIN)/ruff check --fix python tests benchmarks
+	$(BIN)/ruff format python tests benchmarks examples
+	$(BIN)/ruff check --fix python tests benchmarks examples
 
 # A wheel that carries the BTrackmate and ImageJ 1 jars as package data.
 wheel: setup

@@ -321,3 +321,20 @@ def test_cli_exit_status_in_a_fresh_process(tmp_path):
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=_child_env())
     assert proc.returncode == 0, proc.stderr
     assert "wrote" in proc.stdout and "1 links" in proc.stdout
+
+
+def test_the_scyjava_example_runs_on_a_tiny_movie(tmp_path):
+    _label_movie(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "track_with_scyjava.py"),
+         str(tmp_path / "labels.tif"), "--raw", str(tmp_path / "raw.tif"),
+         "--out", str(tmp_path / "tracks.xml")],
+        capture_output=True, text=True, timeout=180, env=_child_env(),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "both runs made the same links: True" in proc.stdout
+    edges = read_trackmate_graph(tmp_path / "tracks.xml").edges
+    assert sorted(zip(edges["source"], edges["target"], strict=True)) == [
+        (0, 2), (1, 3), (2, 4), (3, 5)
+    ]  # fmt: skip
+    assert (tmp_path / "tracks-java-api.xml").is_file()
