@@ -12,6 +12,7 @@ from volltrack.cli import STAGES, main
 
 EXPECTED_STAGES = [
     "segment", "measure", "track", "analyze", "run", "demo", "train", "evaluate", "synth",
+    "export",
 ]  # fmt: skip
 
 
