@@ -22,7 +22,11 @@ __all__ = ["STAGES", "build_parser", "main"]
 #: stage name -> (one-line help, module under volltrack._cli or None when not implemented yet,
 #: the issue that tracks it when not implemented)
 STAGES: dict[str, tuple[str, str | None, int | None]] = {
-    "segment": ("segment a TZYX movie into cell labels (N2V, StarDist-3D, U-Net, fusion)", None, 4),
+    "segment": (
+        "segment a TZYX movie into cell labels (N2V, StarDist-3D, U-Net, fusion)",
+        "segment",
+        None,
+    ),
     "measure": ("measure labels into the cell table cells.csv", "measure", None),
     "track": ("track cells.csv with BTrackmate into a TrackMate XML", "track", None),
     "analyze": ("analyse a TrackMate XML: lineages, speed, MSD, boundary distance", None, 6),

@@ -191,7 +191,12 @@ def read_image(path: str | os.PathLike[str], *, memmap: bool = False) -> ImageDa
             finterval = ij.get("finterval")
             time_interval = float(finterval) if finterval else None
             unit = ij.get("unit")
-    except (tifffile.TiffFileError, ValueError, OSError) as exc:
+    except (
+        tifffile.TiffFileError,
+        ValueError,
+        OSError,
+        IndexError,
+    ) as exc:  # no series: IndexError
         raise InputError(f"{path}: not a readable TIFF ({exc})") from None
     return ImageData(
         data=data,
