@@ -65,10 +65,11 @@ def random_forest(seed: int, n_frames: int = 12):
             new_spot(frame)  # a lonely spot
         alive = nxt + waiting
     spot_df = pd.DataFrame(spots)
-    edge_df = pd.DataFrame(edges, columns=["source", "target"], dtype=np.int64)
     # edges in random direction: the lineage must orient them by frame
-    flip = rng.random(len(edge_df)) < 0.3
-    edge_df.loc[flip, ["source", "target"]] = edge_df.loc[flip, ["target", "source"]].to_numpy()
+    pairs = np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+    flip = rng.random(len(pairs)) < 0.3
+    pairs[flip] = pairs[flip][:, ::-1]
+    edge_df = pd.DataFrame(pairs, columns=["source", "target"])
     return spot_df, edge_df, divisions, merges
 
 

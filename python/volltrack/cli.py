@@ -29,7 +29,11 @@ STAGES: dict[str, tuple[str, str | None, int | None]] = {
     ),
     "measure": ("measure labels into the cell table cells.csv", "measure", None),
     "track": ("track cells.csv with BTrackmate into a TrackMate XML", "track", None),
-    "analyze": ("analyse a TrackMate XML: lineages, speed, MSD, boundary distance", None, 6),
+    "analyze": (
+        "analyse a TrackMate XML: lineages, speed, MSD, boundary distance, intensity",
+        "analyze",
+        None,
+    ),
     "run": ("run the whole pipeline from a volltrack.toml file", "run", None),
     "demo": ("generate a synthetic movie and run everything that exists on it", "demo", None),
     "train": ("train the segmentation models on raw/ + labels/ folders", None, 4),

@@ -155,14 +155,9 @@ def _surface_area(lab: np.ndarray, n_labels: int, inv_of, vs) -> np.ndarray:
 
 def _signed_distance(mask3d: np.ndarray, vs) -> np.ndarray | None:
     """Signed EDT (positive in tissue), or None when the frame has no boundary."""
-    from scipy.ndimage import distance_transform_edt
+    from volltrack.analysis._boundary import signed_edt
 
-    tissue = mask3d != 0
-    if tissue.all() or not tissue.any():
-        return None
-    inside = distance_transform_edt(tissue, sampling=vs)
-    outside = distance_transform_edt(~tissue, sampling=vs)
-    return inside - outside
+    return signed_edt(mask3d, vs)
 
 
 def _measure_frame(

@@ -17,7 +17,13 @@ import pandas as pd
 
 from volltrack._errors import InputError
 
-__all__ = ["Lineage", "build_lineage", "lineage_from_trackmate", "to_napari_tracks"]
+__all__ = [
+    "Lineage",
+    "add_spot_features",
+    "build_lineage",
+    "lineage_from_trackmate",
+    "to_napari_tracks",
+]
 
 _POSITIONS = {"POSITION_Z": "z", "POSITION_Y": "y", "POSITION_X": "x"}
 
@@ -394,15 +400,37 @@ def build_lineage(
     )
 
 
-def lineage_from_trackmate(data, *, lonely_spots: bool = False) -> Lineage:
-    """:func:`build_lineage` of a :class:`volltrack.io.TrackMateData` (its units and interval)."""
+def lineage_from_trackmate(
+    data,
+    *,
+    lonely_spots: bool = False,
+    time_interval: float | None = None,
+    time_units: str | None = None,
+) -> Lineage:
+    """:func:`build_lineage` of a :class:`volltrack.io.TrackMateData`.
+
+    Parameters
+    ----------
+    data : TrackMateData
+    lonely_spots : bool
+        See :func:`build_lineage`.
+    time_interval, time_units : optional
+        Replace the file's frame times: ``t = frame × time_interval`` in ``time_units``
+        (default ``"s"``). Without them, times are the file's ``POSITION_T`` in its time units.
+    """
+    spots = data.spots
+    if time_interval is not None:
+        spots = spots.drop(columns=["POSITION_T"], errors="ignore")
+        time_units = time_units or "s"
+    else:
+        time_interval, time_units = data.time_interval, data.time_units
     return build_lineage(
-        data.spots,
+        spots,
         data.edges,
         data.tracks,
-        time_interval=data.time_interval,
+        time_interval=time_interval,
         space_units=data.space_units,
-        time_units=data.time_units,
+        time_units=time_units,
         lonely_spots=lonely_spots,
     )
 
@@ -440,3 +468,24 @@ def to_napari_tracks(
     features.insert(2, "generation", gen.reindex(spots["tracklet_id"]).to_numpy(np.int64))
     features = features.reset_index(drop=True)
     return data, lineage.graph, features
+
+
+def add_spot_features(lineage: Lineage, features: pd.DataFrame) -> Lineage:
+    """A copy of ``lineage`` whose spots have the extra columns of ``features``.
+
+    Parameters
+    ----------
+    lineage : Lineage
+    features : DataFrame
+        ``spot_id`` and new numeric columns (e.g. :func:`measure_spot_intensity`); spots it lacks
+        get NaN. A column the spots already have is an error.
+    """
+    import dataclasses
+
+    if "spot_id" not in features.columns:
+        raise InputError("features: column 'spot_id' is missing")
+    clash = [c for c in features.columns if c != "spot_id" and c in lineage.spots.columns]
+    if clash:
+        raise InputError(f"features: the spots already have a column {clash[0]!r}")
+    spots = lineage.spots.merge(features, on="spot_id", how="left", validate="one_to_one")
+    return dataclasses.replace(lineage, spots=spots)
