@@ -266,6 +266,26 @@ def test_btrackmate_tracks_export_to_ctc_with_their_links(tracked, tmp_path):
 
 
 @pytest.mark.jvm
+def test_spots_without_label_take_the_segment_under_their_centre(tracked, tmp_path):
+    import re
+
+    _, folder, xml = tracked
+    with_label = export_ctc(xml, folder / "labels.tif", tmp_path / "A")
+    stripped = tmp_path / "nolabel.xml"
+    text = xml.read_text(encoding="utf-8")
+    stripped.write_text(re.sub(r' LABEL="[^"]*"', "", text), encoding="utf-8")
+    assert "LABEL=" not in stripped.read_text(encoding="utf-8").split("<AllSpots")[1]
+    by_position = export_ctc(stripped, folder / "labels.tif", tmp_path / "B")
+    assert with_label.matched_by == "LABEL" and by_position.matched_by == "position"
+    pd.testing.assert_frame_equal(with_label.tracks, by_position.tracks)
+    np.testing.assert_array_equal(read_ctc_masks(tmp_path / "A"), read_ctc_masks(tmp_path / "B"))
+    # A voxel size that puts the centres elsewhere is refused in one line, not silently wrong.
+    with pytest.raises(ValueError, match=r"outside the label movie|on background") as info:
+        export_ctc(stripped, folder / "labels.tif", tmp_path / "C", voxel_size=(0.1, 0.1, 0.1))
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.jvm
 def test_cli_export_and_evaluate(tracked, tmp_path):
     _, folder, xml = tracked
     res = _cli("export", "ctc", xml, "--labels", folder / "labels.tif", "--out", tmp_path / "R")
@@ -301,3 +321,25 @@ def test_export_geff_of_a_missing_file_is_a_one_line_error(tmp_path):
     with pytest.raises(ValueError) as info:
         export_geff(tmp_path / "missing.xml", tmp_path / "x.geff")
     assert "\n" not in str(info.value)
+
+
+def test_evaluate_cli_errors_are_one_line(movie_dir, tmp_path):
+    movie, folder = movie_dir
+    spots, edges = gt_graph(movie)
+    lineage = build_lineage(spots, edges, lonely_spots=True)
+    ctc = ctc_tracks_from_lineage(lineage)
+    masks = relabel_by_track(movie.labels, lineage.spots, ctc.spot_track)
+    # A valid result of the first 5 frames only: the tracks that end before frame 5.
+    first = ctc.tracks[ctc.tracks["end"] < 5]
+    short = tmp_path / "short"
+    write_ctc_result(short, first, np.where(np.isin(masks[:5], first["label"]), masks[:5], 0))
+    cases = [
+        (("evaluate", "tracking", tmp_path, short), "no TRA/man_track.txt"),
+        (("evaluate", "tracking", folder / "01_GT", tmp_path), "no res_track.txt"),
+        (("evaluate", "tracking", folder / "01_GT", short), "5 mask files, the ground truth has 8"),
+        (("evaluate", "tracking", folder / "01_GT", tmp_path / "nothing"), "no such file"),
+    ]
+    for args, message in cases:
+        result = _cli(*args)
+        assert result.returncode == 2, result.stderr
+        assert message in result.stderr and result.stderr.count("\n") == 1, result.stderr

@@ -390,3 +390,99 @@ def test_site_for_the_real_btrackmate_jar(tmp_path):
         entries = {n: z.read(n) for n in names}
     again = make_jar(tmp_path / "again.jar", entries, order=names[::-1], date=(2030, 1, 1, 1, 1, 2))
     assert gen.jar_checksum(again) == plugin.find("version").get("checksum")
+
+
+# ---- a second, Java oracle: java.util.jar.JarFile, as the updater reads jars -----------------
+
+_JAVA_DIGEST = r"""
+import java.io.*;
+import java.security.MessageDigest;
+import java.util.*;
+import java.util.jar.*;
+
+public class JarDigest {
+    public static void main(String[] args) throws Exception {
+        for (String f : args) System.out.println(digest(new File(f)));
+    }
+
+    static String digest(File file) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-1");
+        try (JarFile jar = new JarFile(file)) {
+            List<JarEntry> entries = Collections.list(jar.entries());
+            entries.sort(Comparator.comparing(JarEntry::getName));
+            for (JarEntry e : entries) {
+                String name = e.getName();
+                md.update(name.getBytes("ASCII"));
+                byte[] data;
+                try (InputStream in = jar.getInputStream(e)) { data = in.readAllBytes(); }
+                if (name.endsWith(".properties")) data = skipComments(data);
+                if (name.equals("META-INF/MANIFEST.MF")) data = keepMainClass(data);
+                md.update(data);
+            }
+        }
+        StringBuilder hex = new StringBuilder();
+        for (byte b : md.digest()) hex.append(String.format("%02x", b));
+        return hex.toString();
+    }
+
+    // The manifest rule as the updater states it: keep lines whose upper-cased text starts with
+    // "Main-Class:" (which none does).
+    static byte[] keepMainClass(byte[] data) throws IOException {
+        InputStream in = new ByteArrayInputStream(data);
+        BufferedReader r = new BufferedReader(new InputStreamReader(in));
+        StringBuilder kept = new StringBuilder();
+        for (String line; (line = r.readLine()) != null; )
+            if (line.toUpperCase().startsWith("Main-Class:")) kept.append(line).append('\n');
+        return kept.toString().getBytes();
+    }
+
+    static byte[] data; static int pos; static boolean atStart;
+
+    static int raw() { return pos < data.length ? (data[pos++] & 0xff) : -1; }
+
+    static int next() {
+        int ch = raw();
+        if (atStart) {
+            if (ch == '#') { do { ch = next(); } while (ch != '\n' && ch != -1); }
+            else atStart = false;
+        } else if (ch == '\n') atStart = true;
+        return ch;
+    }
+
+    static byte[] skipComments(byte[] in) {
+        data = in; pos = 0; atStart = true;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int ch; (ch = next()) != -1; ) out.write(ch);
+        return out.toByteArray();
+    }
+}
+"""
+
+
+@pytest.mark.jvm
+def test_jar_checksums_match_a_java_jarfile_oracle(tmp_path):
+    import shutil
+
+    javac, java = shutil.which("javac"), shutil.which("java")
+    if javac is None or java is None:
+        pytest.skip("no JDK (javac) on PATH")
+    (tmp_path / "JarDigest.java").write_text(_JAVA_DIGEST, encoding="utf-8")
+    subprocess.run([javac, "JarDigest.java"], cwd=tmp_path, check=True, capture_output=True)
+    jars = [make_jar(tmp_path / "a.jar", ENTRIES)]
+    jars.append(
+        make_jar(
+            tmp_path / "b.jar",
+            dict(ENTRIES, **{"x.properties": b"\n#kept\n#\n#kept too\n#gone\nk=v\n#"}),
+            order=sorted([*ENTRIES, "x.properties"])[::-1],
+        )
+    )
+    real = _real_jar()
+    if real is not None:
+        jars.append(real)
+    out = subprocess.run(
+        [java, "-cp", str(tmp_path), "JarDigest", *map(str, jars)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert out == [gen.jar_checksum(j) for j in jars]

@@ -12,6 +12,7 @@ import argparse
 import math
 from pathlib import Path
 
+from volltrack._cli._options import number
 from volltrack._errors import InputError
 
 __all__ = ["add_arguments", "run"]
@@ -49,6 +50,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--labels",
         metavar="LABELS",
         help="TZYX label movie the XML's spots were measured from (needed for an XML RESULT)",
+    )
+    parser.add_argument(
+        "--voxel-size",
+        type=number,
+        nargs=3,
+        metavar=("Z", "Y", "X"),
+        help="voxel size of LABELS for spots without LABEL (default: its calibration)",
     )
     parser.add_argument("--out", metavar="CSV", help="also write the scores as one-row CSV")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing --out")
@@ -88,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
                 "measured from) to build the CTC masks"
             )
         with tempfile.TemporaryDirectory(prefix="volltrack-eval-") as tmp:
-            export_ctc(result, args.labels, Path(tmp) / "RES")
+            vs = tuple(args.voxel_size) if args.voxel_size else None
+            export_ctc(result, args.labels, Path(tmp) / "RES", voxel_size=vs)
             scores = evaluate_tracking(gt, Path(tmp) / "RES")
     else:
         raise InputError(f"{result}: no such file or folder")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from volltrack._cli._options import number
 from volltrack._errors import InputError
 
 __all__ = ["add_arguments", "run"]
@@ -39,6 +40,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="LABELS",
         help="TZYX label movie the spots were measured from (their LABEL feature)",
     )
+    ctc.add_argument(
+        "--voxel-size",
+        type=number,
+        nargs=3,
+        metavar=("Z", "Y", "X"),
+        help="voxel size of LABELS in the XML's units, for spots without LABEL "
+        "(default: the label image's calibration)",
+    )
     geff.add_argument("--out", required=True, metavar="PATH", help="GEFF folder, e.g. tracks.geff")
 
 
@@ -53,12 +62,15 @@ def run(args: argparse.Namespace) -> int:
             args.tracks,
             args.labels,
             args.out,
+            voxel_size=tuple(args.voxel_size) if args.voxel_size else None,
             all_tracks=args.all_tracks,
             overwrite=args.overwrite,
         )
         if not args.quiet:
             dropped = len(result.dropped_links)
             note = f"; {dropped} merge link(s) dropped (CTC allows one parent)" if dropped else ""
+            if result.matched_by == "position":
+                note += "; spots had no LABEL: segments taken under their centres"
             print(
                 f"wrote {result.folder}: {len(result.tracks)} CTC tracks, {result.n_spots} spots, "
                 f"{result.n_frames} masks{note}"

@@ -30,6 +30,7 @@ __all__ = [
     "ctc_frame_digits",
     "ctc_tracks_from_lineage",
     "ctcmetrics_valid",
+    "labels_at_spots",
     "read_ctc_masks",
     "read_ctc_tracks",
     "relabel_by_track",
@@ -448,6 +449,61 @@ def relabel_by_track(
         lut[group["label"].to_numpy()] = group["track"].to_numpy()
         out[t] = lut[frame]
     return out
+
+
+def labels_at_spots(
+    labels: np.ndarray,
+    spots: pd.DataFrame,
+    voxel_size: tuple[float, float, float],
+) -> np.ndarray:
+    """The label value under each spot: ``labels[frame, round(z/vz), round(y/vy), round(x/vx)]``.
+
+    For tracks whose spots do not carry the label they were measured from (e.g. TrackMate's own
+    detectors): a spot's segment is the one its centre falls in.
+
+    Parameters
+    ----------
+    labels : ndarray of int, shape (T, Z, Y, X)
+    spots : pandas.DataFrame
+        ``spot_id``, ``frame`` and positions ``z, y, x`` (as in
+        :attr:`volltrack.analysis.Lineage.spots`), in the units of ``voxel_size``.
+    voxel_size : tuple of float
+        (z, y, x) size of a voxel of ``labels``.
+
+    Returns
+    -------
+    ndarray of int64
+        One label per spot, in the order of ``spots``.
+
+    Raises
+    ------
+    InputError
+        If a spot lies outside the movie or on background (0).
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 4:
+        raise InputError(f"labels: expected TZYX (4 dimensions), got shape {labels.shape}")
+    index = [spots["frame"].to_numpy(np.int64)]
+    for axis, name in enumerate(("z", "y", "x")):
+        index.append(np.rint(spots[name].to_numpy(np.float64) / voxel_size[axis]).astype(np.int64))
+    inside = np.ones(len(spots), bool)
+    for axis, idx in enumerate(index):
+        inside &= (idx >= 0) & (idx < labels.shape[axis])
+    if not inside.all():
+        k = int(np.flatnonzero(~inside)[0])
+        raise InputError(
+            f"spot {spots['spot_id'].iloc[k]}: voxel {tuple(int(i[k]) for i in index)} is outside "
+            f"the label movie of shape {labels.shape} (voxel size {tuple(voxel_size)})"
+        )
+    values = labels[tuple(index)].astype(np.int64)
+    if (values == 0).any():
+        k = int(np.flatnonzero(values == 0)[0])
+        voxel = tuple(int(i[k]) for i in index)
+        raise InputError(
+            f"spot {spots['spot_id'].iloc[k]}: its centre, voxel {voxel}, is on background "
+            "(label 0); no segment to export"
+        )
+    return values
 
 
 def write_ctc_result(

@@ -12,7 +12,12 @@ import numpy as np
 import pandas as pd
 
 from volltrack._errors import InputError
-from volltrack.io._ctc import ctc_tracks_from_lineage, relabel_by_track, write_ctc_result
+from volltrack.io._ctc import (
+    ctc_tracks_from_lineage,
+    labels_at_spots,
+    relabel_by_track,
+    write_ctc_result,
+)
 
 __all__ = ["CTCExport", "export_ctc", "export_geff"]
 
@@ -34,6 +39,8 @@ class CTCExport:
     dropped_links : DataFrame
         ``source, target`` spot IDs of merge links CTC cannot hold (see
         :func:`volltrack.io.ctc_tracks_from_lineage`).
+    matched_by : str
+        How spots found their segments: the spot feature named (``"LABEL"``) or ``"position"``.
     """
 
     folder: Path
@@ -41,9 +48,10 @@ class CTCExport:
     n_frames: int
     n_spots: int
     dropped_links: pd.DataFrame
+    matched_by: str
 
 
-def _labels_array(labels) -> np.ndarray:
+def _labels_array(labels) -> tuple[np.ndarray, tuple[float, float, float] | None]:
     if isinstance(labels, str | os.PathLike):
         from volltrack.io._images import read_image
 
@@ -51,8 +59,9 @@ def _labels_array(labels) -> np.ndarray:
         data = image.data
         if data.ndim != 4:
             raise InputError(f"{labels}: expected a TZYX label movie, got shape {data.shape}")
-        return data
-    return np.asarray(labels)
+        vs = None if image.voxel_size is None else tuple(float(v) for v in image.voxel_size)
+        return data, vs  # type: ignore[return-value]
+    return np.asarray(labels), None
 
 
 def export_ctc(
@@ -61,16 +70,20 @@ def export_ctc(
     folder: str | os.PathLike[str],
     *,
     label_column: str = "LABEL",
+    voxel_size: tuple[float, float, float] | None = None,
     all_tracks: bool = False,
     overwrite: bool = False,
 ) -> CTCExport:
     """Write the tracks of a TrackMate file as a Cell Tracking Challenge result.
 
     The masks are the label movie the spots were measured from, each spot's segment painted
-    with its CTC track label (the spot's ``LABEL`` feature names its segment, as BTrackmate
-    writes it when tracking labels or ``cells.csv``); segments that are in no exported spot become
-    background. Tracks are cut by :func:`volltrack.io.ctc_tracks_from_lineage`; spots in no
-    track are exported as one-frame tracks, since they are detections.
+    with its CTC track label; segments that are in no exported spot become background. A spot's
+    segment is named by its ``LABEL`` feature (BTrackmate writes it when tracking labels or
+    ``cells.csv``); spots without it (e.g. from TrackMate's own detectors) take the segment their
+    centre falls in (:func:`volltrack.io.labels_at_spots`), which needs the label movie's voxel
+    size in the XML's space units. Tracks are cut by
+    :func:`volltrack.io.ctc_tracks_from_lineage`; spots in no track are exported as one-frame
+    tracks, since they are detections.
 
     Parameters
     ----------
@@ -82,6 +95,9 @@ def export_ctc(
         The result folder (e.g. ``01_RES``); must not hold a CTC result unless ``overwrite``.
     label_column : str
         Spot feature holding the segment's label value.
+    voxel_size : tuple of float, optional
+        (z, y, x) voxel size of ``labels`` for spots without ``label_column``; default the label
+        TIFF's calibration.
     all_tracks : bool
         Export every track, not only those in TrackMate's ``FilteredTracks``.
     overwrite : bool
@@ -103,9 +119,19 @@ def export_ctc(
     data = read_trackmate(tracks_xml, all_tracks=all_tracks)
     lineage = lineage_from_trackmate(data, lonely_spots=True)
     ctc = ctc_tracks_from_lineage(lineage)
-    masks = relabel_by_track(
-        _labels_array(labels), lineage.spots, ctc.spot_track, label_column=label_column
-    )
+    array, file_voxel_size = _labels_array(labels)
+    spots = lineage.spots
+    matched_by = label_column
+    if label_column not in spots.columns or spots[label_column].isna().any():
+        vs = voxel_size or file_voxel_size
+        if vs is None:
+            raise InputError(
+                f"{tracks_xml}: spots have no {label_column} feature, and the label movie has no "
+                "voxel size to find the segment under each spot (give --voxel-size)"
+            )
+        spots = spots.assign(**{label_column: labels_at_spots(array, spots, vs)})
+        matched_by = "position"
+    masks = relabel_by_track(array, spots, ctc.spot_track, label_column=label_column)
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
@@ -123,6 +149,7 @@ def export_ctc(
         n_frames=int(masks.shape[0]),
         n_spots=len(lineage.spots),
         dropped_links=ctc.dropped_links,
+        matched_by=matched_by,
     )
 
 
