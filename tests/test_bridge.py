@@ -212,8 +212,11 @@ def test_the_fiji_path_goes_to_pyimagej_headless(tmp_path):
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
 
 
-def test_a_process_that_tracks_exits_cleanly_without_java_threads_left(tmp_path):
-    cells = _good_cells(tmp_path)
+def test_a_process_that_tracks_exits_cleanly_without_java_threads_left(
+    trackmate_fixtures, tmp_path
+):
+    # 50 frames, 4 tracking threads: BTrackmate's worker pool is used
+    cells = trackmate_fixtures / "lap-conformance" / "trackmate_tracks_with_splitting_spots.csv"
     script = textwrap.dedent(
         f"""
         import sys

@@ -112,7 +112,7 @@ def _to_double(key: str, value: Any) -> float:
         text = value.strip()
         if not _JAVA_DOUBLE.fullmatch(text):
             raise ValueError(f"{key} must be a number, got '{value}'")
-        return float(text.rstrip("fFdD") if text[-1] in "fFdD" and "Infinity" not in text else text)
+        return float(text.rstrip("fFdD"))  # Java's optional float/double suffix
     return float(value)
 
 

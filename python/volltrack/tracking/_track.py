@@ -4,13 +4,15 @@ child JVM, and read its TrackMate XML back as pandas tables."""
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from volltrack.tracking._settings import (
     TRACKER_KEYS,
@@ -55,6 +57,12 @@ class TrackingResult:
     edges: pd.DataFrame
     tracks: pd.DataFrame
     settings: TrackingSettings
+
+
+def _is_dataframe(value: Any) -> bool:
+    """A pandas DataFrame (pandas is imported only when one can exist)."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(value, pandas.DataFrame)
 
 
 def _absolute(path: str | os.PathLike) -> Path:
@@ -251,7 +259,7 @@ def track(
     try:
         updates: dict[str, Any] = {}
         frame_source: Path | None = None
-        if isinstance(cells, pd.DataFrame):
+        if _is_dataframe(cells):
             tmp_dir = tempfile.TemporaryDirectory(prefix="volltrack-track-")
             frame_source = Path(tmp_dir.name) / "cells.csv"
             cells.to_csv(frame_source, index=False)
