@@ -537,12 +537,12 @@ def _check_movie_array(data: Any, axes: str | None, name: str) -> tuple[Any, tup
             f"with shape {tuple(data.shape)}"
         )
     shape = tuple(int(s) for s in data.shape)
-    if axes is not None and len(shape) in (3, 4):
-        wanted = "ZYX" if len(shape) == 3 else "TZYX"
-        if axes.upper() != wanted:
-            raise InputError(
-                f"{name}: axes {axes} with shape {shape}; expected ZYX or TZYX (one channel)"
-            )
+    # plain TIFFs are read by position (tifffile calls their axes Q or S); a channel axis, or
+    # samples last (RGB), is not a membrane movie
+    if axes is not None and ("C" in axes.upper() or axes.upper().endswith("S")):
+        raise InputError(
+            f"{name}: axes {axes} with shape {shape}; expected ZYX or TZYX (one channel)"
+        )
     if len(shape) == 3:
         return data[np.newaxis] if isinstance(data, np.ndarray) else _AddT(data), (1, *shape)
     if len(shape) == 4:
@@ -578,9 +578,14 @@ def _open_source(raw: Any) -> _Source:
     path = Path(raw)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
+    is_zarr = path.suffix.lower() == ".zarr" or any(
+        (path / marker).exists() for marker in ("zarr.json", ".zarray")
+    )
+    if path.is_dir() and not is_zarr:
+        raise InputError(f"{path}: a folder but not a zarr array; expected a TIFF or zarr array")
     stat = path.stat()
     identity = {"path": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-    if path.suffix.lower() == ".zarr" or (path.is_dir() and (path / "zarr.json").exists()):
+    if is_zarr:
         import zarr
 
         try:
@@ -601,12 +606,14 @@ def _open_source(raw: Any) -> _Source:
 
     image = read_image(path, memmap=True)
     frames, shape = _check_movie_array(image.data, image.axes, str(path))
+    # a calibration counts only in µm (ImageJ writes resolution 1 "pixel" when it has none)
+    microns = str(image.unit).lower() in ("micron", "microns", "µm", "um", "\\u00b5m")
     return _Source(
         path.stem,
         frames,
         shape,  # type: ignore[arg-type]
         image.data.dtype,
-        image.voxel_size,
+        image.voxel_size if microns else None,
         image.time_interval,
         identity,
     )
