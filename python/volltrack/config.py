@@ -169,7 +169,7 @@ class PipelineConfig(BaseModel):
 
     @field_validator("track", mode="before")
     @classmethod
-    def _track_input(cls, value):
+    def _track_input(cls, value, info):
         if isinstance(value, dict) and "input" in value:
             raise ValueError(
                 "track.input is set by the pipeline (cells.csv, mask, calibration from [input]); "
@@ -177,6 +177,13 @@ class PipelineConfig(BaseModel):
             )
         if isinstance(value, TrackingSettings) and value.input.kind is not None:
             raise ValueError("track.input is set by the pipeline; give settings without an input")
+        filters = value.get("filters") if isinstance(value, dict) else None
+        if isinstance(filters, dict) and filters.get("centroid_in_tissue") is True:
+            inp = info.data.get("input")
+            if inp is None or inp.mask is None:
+                raise ValueError("filters.centroid_in_tissue needs a tissue mask: set input.mask")
+            # the tracker's own rule (a mask for this filter) sees the pipeline's mask
+            value = {**value, "input": {"mask": str(inp.mask)}}
         return value
 
     def to_toml_dict(self, base: str | os.PathLike[str] | None = None) -> dict[str, Any]:
