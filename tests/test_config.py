@@ -193,7 +193,9 @@ def test_run_init_writes_a_template_and_never_overwrites(tmp_path):
     assert missing.stderr.count("\n") == 1
     assert "movie.tif: no such file or folder (input.raw)" in missing.stderr
     assert not (tmp_path / "volltrack-out").exists()
-    bad = _write(tmp_path, '[input]\nraw = "movie.tif"\n[track]\nLINKING_MAX_DISTANCE = 5\n', "b.toml")
+    bad = _write(
+        tmp_path, '[input]\nraw = "movie.tif"\n[track]\nLINKING_MAX_DISTANCE = 5\n', "b.toml"
+    )
     result = _cli("run", str(bad), cwd=tmp_path)
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "track.LINKING_MAX_DISTANCE: unknown key" in result.stderr

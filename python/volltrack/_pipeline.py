@@ -264,9 +264,6 @@ def run_pipeline(
     out = Path(cfg.output.dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is not a folder (output.dir)")
-    out.mkdir(parents=True, exist_ok=True)
-    state = _State(out)
-    hashes = _Hashes(state.dir)
 
     seg_dir = out / "segment"
     labels = Path(inp.labels) if inp.labels is not None else seg_dir / "labels.tif"
@@ -280,6 +277,25 @@ def run_pipeline(
         "analyze": [analysis_dir],
         "report": [report],
     }
+    # before anything is written: never replace files an earlier pipeline run did not write
+    if not overwrite:
+        for name, paths in outputs.items():
+            if (out / STATE_DIR / f"{name}.json").is_file():
+                continue
+            for p in paths:
+                if p.exists() and not (p.is_dir() and not any(p.iterdir())):
+                    raise InputError(
+                        f"{p}: already exists and was not written by volltrack run "
+                        "(use --overwrite / overwrite=True to replace it)"
+                    )
+        if config_file.exists() and not (out / STATE_DIR).is_dir():
+            raise InputError(
+                f"{config_file}: already exists and was not written by volltrack run "
+                "(use --overwrite / overwrite=True to replace it)"
+            )
+    out.mkdir(parents=True, exist_ok=True)
+    state = _State(out)
+    hashes = _Hashes(state.dir)
     save_config(cfg, config_file, overwrite=True)
     runs: list[StageRun] = []
 
@@ -296,19 +312,13 @@ def run_pipeline(
             say(name, 1, 1, "unchanged, skipped")
             runs.append(StageRun(name, "skipped", 0.0, fp))
             return
-        if record is None and not overwrite:
-            for p in outputs[name]:
-                if p.exists() and not (name == "segment" and p == seg_dir and not any(p.iterdir())):
-                    raise InputError(
-                        f"{p}: already exists and was not written by volltrack run "
-                        "(use --overwrite / overwrite=True to replace it)"
-                    )
         # resume only an interrupted run of the very same fingerprint
         resume = record is not None and record.get("fingerprint") == fp and name not in force
         state.write(name, {"status": "running", "fingerprint": fp})
         start = time.perf_counter()
         work(resume)
         seconds = time.perf_counter() - start
+        say(name, 1, 1, "done")
         state.write(
             name,
             {
@@ -407,7 +417,7 @@ def run_pipeline(
             overwrite=True,
             voxel_size_zyx=vs,
             frame_interval=dt,
-            progress=lambda f, msg: say("track", int(round(100 * f)), 100, msg),
+            progress=lambda f, msg: say("track", round(100 * f), 100, msg),
         )
 
     stage(
@@ -427,7 +437,6 @@ def run_pipeline(
 
     def do_analyze(_resume: bool) -> None:
         from volltrack.analysis import analyze_tracks, write_analysis
-
         from volltrack.io import read_image
 
         mask = None

@@ -102,6 +102,10 @@ def _counts_figure(s: Mapping[str, Any]) -> str:
     ax2 = ax.twinx()
     ax2.bar(s["frames"], s["divisions_per_frame"], alpha=0.3, color="tab:red", label="divisions")
     ax2.set_ylabel("divisions")
+    ax2.set_ylim(0, max([1, *s["divisions_per_frame"]]) + 0.5)
+    from matplotlib.ticker import MaxNLocator
+
+    ax2.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("frame")
     ax.set_ylabel("cells")
     ax.set_title("cells and divisions per frame")
@@ -129,7 +133,9 @@ def _examples_figure(s: Mapping[str, Any]) -> str:
     lineage = s["_lineage"]
     fig = _figure(6.0, 5.0)
     ax = fig.add_subplot()
-    tracks = lineage.tracks.assign(length=lineage.tracks["end_frame"] - lineage.tracks["start_frame"])
+    tracks = lineage.tracks.assign(
+        length=lineage.tracks["end_frame"] - lineage.tracks["start_frame"]
+    )
     chosen = tracks.sort_values(
         ["n_divisions", "length", "track_id"], ascending=[False, False, True]
     )["track_id"].head(N_EXAMPLE_TRACKS)
@@ -212,9 +218,7 @@ def write_report(
     ]
     if scores:
         parts.append("<h2 id='scores'>Evaluation against ground truth</h2>")
-        sections = (
-            scores if all(isinstance(v, Mapping) for v in scores.values()) else {"": scores}
-        )
+        sections = scores if all(isinstance(v, Mapping) for v in scores.values()) else {"": scores}
         for name, values in sections.items():
             if name:
                 parts.append(f"<h3>{html.escape(name)}</h3>")

@@ -17,7 +17,8 @@
 ``[analyze]``
     :class:`volltrack.analysis.AnalysisSettings`.
 ``[execution]`` (:class:`ExecutionConfig`)
-    Where per-frame work runs (``scheduler``, ``workers``; see :func:`volltrack._parallel.map_frames`).
+    Where per-frame work runs (``scheduler``, ``workers``), as in
+    :func:`volltrack._parallel.map_frames`.
 
 :func:`load_config` reads a file (relative paths are resolved against the file's folder),
 :func:`save_config` writes one that loads back equal. Every error is a :class:`ConfigError` of
@@ -29,10 +30,10 @@ from __future__ import annotations
 
 import math
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
+import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from volltrack._errors import InputError
@@ -87,7 +88,8 @@ class InputConfig(BaseModel):
         None, description="tissue mask (ZYX or TZYX, non-zero = tissue); optional"
     )
     models: Path | None = Field(
-        None, description="segmentation model bundle folder (volltrack train); none: the shipped one"
+        None,
+        description="segmentation model bundle folder (volltrack train); none: the shipped one",
     )
     voxel_size: tuple[float, float, float] | None = Field(
         None, description="(z, y, x) voxel size in µm; none: the movie's calibration"
@@ -393,7 +395,7 @@ def config_template(raw: str = "raw.tif", out: str = "volltrack-out") -> str:
     lines += [
         "",
         "[track.filters]",
-        "# features = [{feature = \"QUALITY\", value = 0.0, is_above = true}]",
+        '# features = [{feature = "QUALITY", value = 0.0, is_above = true}]',
         "# roi = {x_min = 0.0, x_max = 100.0}",
         "centroid_in_tissue = false",
         "",

@@ -50,6 +50,7 @@ class MeasureSettings(BaseModel):
         "(when there is one)",
     )
 
+
 #: Columns always present, in order.
 BASE_COLUMNS = [
     "id",

@@ -57,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress display")
 
 
-class progress_printer:  # noqa: N801 - used like a function
+class progress_printer:
     """A rich progress display for :func:`volltrack.run_pipeline` (a context manager)."""
 
     def __init__(self, quiet: bool):
