@@ -272,7 +272,7 @@ def bad_input(tmp_path, case):
         return tmp_path / "not_zarr", [], "not_zarr"
     if case == "complex":
         path = tmp_path / "complex.tif"
-        tifffile.imwrite(path, np.zeros((4, 8, 8), np.complex64))
+        tifffile.imwrite(path, np.zeros((4, 8, 8), np.complex64), photometric="minisblack")
         return path, [], "complex.tif"
     if case == "missing_raw":
         return tmp_path / "nothing.tif", [], "nothing.tif"
@@ -347,9 +347,9 @@ def test_cli_settings_from_config_and_flags(tmp_path):
 
     config = tmp_path / "segment.toml"
     config.write_text("[segment]\nprob_thresh = 0.6\nnms_thresh = 0.2\nmin_volume = 5.0\n")
+    flags = ["--n-tiles", "1", "2", "2", "--no-n2v", "--voxel-size", "1", "0.25", "0.25"]
     args = build_parser().parse_args(
-        ["segment", "raw.tif", "--out", "o", "--config", str(config), "--nms-thresh", "0.4"]
-        + ["--n-tiles", "1", "2", "2", "--no-n2v", "--voxel-size", "1", "0.25", "0.25"]
+        ["segment", "raw.tif", "--out", "o", "--config", str(config), "--nms-thresh", "0.4", *flags]
     )
     settings = settings_from_args(args)
     assert settings.prob_thresh == 0.6  # from the file
