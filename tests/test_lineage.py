@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from volltrack import VolltrackError
-from volltrack.analysis import build_lineage, lineage_from_trackmate, to_napari_tracks
+from volltrack.analysis import (
+    build_lineage,
+    lineage_from_trackmate,
+    msd,
+    spot_motion,
+    to_napari_tracks,
+)
 from volltrack.io import read_trackmate
 
 
@@ -126,6 +132,13 @@ def test_random_forests(seed):
     assert not pd.DataFrame(data[:, :2]).duplicated().any()
     assert len(features) == len(data)
     assert set(graph) | {p for ps in graph.values() for p in ps} <= set(data[:, 0].astype(int))
+    # motion: a predecessor for every spot but roots and merge children; MSD counts every pair
+    motion = spot_motion(lin)
+    no_pred = set(tl.loc[tl["start"] != "division", "first_spot_id"])
+    assert set(motion.loc[motion["dt"].isna(), "spot_id"]) == no_pred
+    assert (motion["dt"].dropna() > 0).all()
+    n = lin.tracklets["n_spots"]
+    assert msd(lin)["n_pairs"].sum() == int((n * (n - 1) // 2).sum())
     # stable: the same input in another row order gives the same tracklets
     shuffled = build_lineage(spots.sample(frac=1, random_state=1), edges.iloc[::-1])
     pd.testing.assert_frame_equal(shuffled.tracklets, lin.tracklets)
@@ -246,3 +259,10 @@ def test_napari_tracks_layer_accepts_the_export(trackmate_fixtures):
     assert (layer.features["spot_id"].to_numpy() == features["spot_id"].to_numpy()).all()
     layer.color_by = "generation"
     assert layer.color_by == "generation"
+    # and in a viewer model (no Qt): time is the first of 4 dims, the graph is drawn
+    from napari.components import ViewerModel
+
+    viewer = ViewerModel()
+    added = viewer.add_tracks(data, graph=graph, features=features)
+    assert viewer.dims.ndim == 4 and added.display_graph
+    assert viewer.dims.range[0].stop == data[:, 1].max()

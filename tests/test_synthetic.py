@@ -506,6 +506,8 @@ def test_cli_demo_from_ground_truth_labels_runs_the_pipeline_and_scores_it(tmp_p
     assert "FAIL" not in stdout
     assert "py-ctcmetrics" in stdout
     assert "ok   tracking the ground-truth labels: links F1" in stdout
+    assert "ok   analysis: the lineage's divisions are the tracker's split points" in stdout
+    assert (out / "results" / "analysis" / "tracklets.csv").is_file()
     assert (out / "movie" / "01_GT" / "TRA" / "man_track.txt").is_file()
     for name in ("cells.csv", "tracks.xml", "report.html", "evaluation.json", "volltrack.toml"):
         assert (out / "results" / name).is_file(), name

@@ -179,6 +179,35 @@ def _track_ground_truth(movie_dir: Path, out: Path, tracks) -> tuple[tuple, str]
     return check, line
 
 
+def _check_analysis(result) -> tuple[tuple[str, bool | None, str], str]:
+    """The analysis written by the pipeline: its divisions are the tracker's split points."""
+    import pandas as pd
+
+    from volltrack.io import read_trackmate
+
+    tracklets = pd.read_csv(result.analysis_dir / "tracklets.csv")
+    spots = pd.read_csv(result.analysis_dir / "spots.csv")
+    data = read_trackmate(result.tracks_xml)
+    frame = data.spots.set_index("id")["frame"]
+    src, tgt = data.edges["source"].to_numpy(), data.edges["target"].to_numpy()
+    earlier = np.where(frame[src].to_numpy() < frame[tgt].to_numpy(), src, tgt)
+    ids, counts = np.unique(earlier, return_counts=True)
+    splits = set(ids[counts > 1].tolist())
+    mothers = set(tracklets.loc[tracklets["end"] == "division", "last_spot_id"].tolist())
+    inside = float(spots["inside"].mean()) if "inside" in spots and len(spots) else float("nan")
+    n_tracks = tracklets["track_id"].nunique()
+    line = (
+        f"  analysis: {len(tracklets)} tracklets in {n_tracks} tracks, {len(mothers)} divisions; "
+        f"{inside:.0%} of spots inside the tissue → {result.analysis_dir}"
+    )
+    check = (
+        "analysis: the lineage's divisions are the tracker's split points",
+        mothers == splits,
+        f"{len(mothers)} of {len(splits)}",
+    )
+    return check, line
+
+
 def demo_config(movie_dir: Path, results: Path, *, gt_labels: bool) -> str:
     """The demo's ``volltrack.toml`` (paths relative to the folder holding both)."""
     base = movie_dir.parent
@@ -335,6 +364,9 @@ def run(args: argparse.Namespace) -> int:
         took = f" ({s.seconds:.1f} s)" if s.status == "ran" else ""
         console.print(f"  {s.stage:<8} {s.status}{took}")
     console.print(f"  pipeline: {time.perf_counter() - start:.1f} s")
+    check, line = _check_analysis(result)
+    console.print(line)
+    report(*check)
 
     console.print("scores against the ground truth:")
     scores = score_pipeline(result, movie, movie_dir)

@@ -300,7 +300,7 @@ def build_lineage(
             **positions,
         }
     )
-    skip = {"id", "frame", "name", "POSITION_T", *_POSITIONS}
+    skip = {"id", "frame", "FRAME", "name", "POSITION_T", *_POSITIONS}
     extra = [c for c in spots.columns if c not in skip and pd.api.types.is_numeric_dtype(spots[c])]
     extra = [c for c in extra if c not in table.columns]
     table = pd.concat([table, spots[extra].reset_index(drop=True)], axis=1)

@@ -33,7 +33,9 @@ def _previous_rows(lineage: Lineage) -> np.ndarray:
     prev[first] = -1
     if n and len(lineage.links):
         row_of = pd.Series(np.arange(n), index=spots["spot_id"].to_numpy())
-        one_parent = lineage.links.groupby("child_id").filter(lambda g: len(g) == 1)
+        links = lineage.links
+        n_parents = links["child_id"].map(links["child_id"].value_counts())
+        one_parent = links[n_parents == 1]
         child_rows = row_of.reindex(one_parent["child_spot_id"].to_numpy()).to_numpy()
         parent_rows = row_of.reindex(one_parent["parent_spot_id"].to_numpy()).to_numpy()
         prev[child_rows] = parent_rows

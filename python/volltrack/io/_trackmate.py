@@ -260,6 +260,10 @@ def _parse(path: Path) -> _Parser:
         for event, el in context:
             if event == "start":
                 if not stack:
+                    if el.getroottree().docinfo.doctype:  # one after a long prolog
+                        raise InputError(
+                            f"{path}: has a DOCTYPE/ENTITY declaration; TrackMate files have none"
+                        )
                     if el.tag != "TrackMate":
                         raise InputError(
                             f"{path}:{el.sourceline}: root element is <{el.tag}>, "
@@ -355,7 +359,7 @@ def read_trackmate(path: str | os.PathLike[str], *, all_tracks: bool = False) ->
         sid = _ids(spots, "ID", "id", path, "Spot")
         frame = spots["FRAME"].astype(np.int64)
     else:
-        spots.pop("ID") if "ID" in spots else None
+        spots = spots.drop(columns=["ID"], errors="ignore")
         sid = pd.Series([], dtype=np.int64, name="id")
         frame = pd.Series([], dtype=np.int64)
     spots.insert(0, "id", sid)
@@ -376,8 +380,9 @@ def read_trackmate(path: str | os.PathLike[str], *, all_tracks: bool = False) ->
         tgt = _ids(edges, "SPOT_TARGET_ID", "target", path, "Edge")
         tid = _ids(edges, "track_id", "track_id", path, "Edge")
     else:
-        for k in ("SPOT_SOURCE_ID", "SPOT_TARGET_ID", "track_id"):
-            edges.pop(k) if k in edges else None
+        edges = edges.drop(
+            columns=["SPOT_SOURCE_ID", "SPOT_TARGET_ID", "track_id"], errors="ignore"
+        )
         src, tgt, tid = (pd.Series([], dtype=np.int64) for _ in range(3))
     edges.insert(0, "source", src)
     edges.insert(1, "target", tgt)
@@ -400,7 +405,7 @@ def read_trackmate(path: str | os.PathLike[str], *, all_tracks: bool = False) ->
     if len(tracks):
         tr = _ids(tracks, "TRACK_ID", "track_id", path, "Track")
     else:
-        tracks.pop("TRACK_ID") if "TRACK_ID" in tracks else None
+        tracks = tracks.drop(columns=["TRACK_ID"], errors="ignore")
         tr = pd.Series([], dtype=np.int64)
     tracks.insert(0, "track_id", tr)
     tracks.insert(1, "name", tracks.pop("name").astype(object))
