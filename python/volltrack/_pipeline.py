@@ -432,8 +432,14 @@ def run_pipeline(
 
     # --- analyze ---
     a = cfg.analyze
+    fill: dict[str, Any] = {}
     if a.mask is None and inp.mask is not None:
-        a = a.model_copy(update={"mask": Path(inp.mask)})
+        fill["mask"] = Path(inp.mask)
+    if a.voxel_size is None:
+        fill["voxel_size"] = vs
+    if a.time_interval is None:
+        fill["time_interval"] = dt
+    a = a.model_copy(update=fill)
 
     def do_analyze(_resume: bool) -> None:
         from volltrack.analysis import analyze_tracks, write_analysis
