@@ -14,6 +14,7 @@ import pytest
 from volltrack._errors import InputError
 from volltrack.segmentation import (
     ModelError,
+    foreground_target,
     load_models,
     normalize_frame,
     read_manifest,
@@ -68,7 +69,6 @@ def test_normalize_frame_maps_percentiles_to_0_and_1():
 
 @pytest.mark.dl
 def test_shipped_models_load_and_segment_an_unseen_synthetic_frame():
-    from skimage.measure import label as cc_label
     from stardist.matching import matching
 
     models = load_models()  # None -> the shipped bundle
@@ -90,8 +90,9 @@ def test_shipped_models_load_and_segment_an_unseen_synthetic_frame():
     assert matching(gt, sd, thresh=0.5).accuracy > 0.5
     fg = np.clip(models.unet.predict(x, "ZYX", normalizer=None), 0, 1)
     assert fg.shape == raw.shape
-    # the U-Net separates the cells: its components mostly match single cells
-    assert matching(gt, cc_label(fg > models.unet_threshold), thresh=0.3).accuracy > 0.3
+    # the U-Net finds the eroded cell interiors it was trained on
+    mask, target = fg > models.unet_threshold, foreground_target(gt, models.voxel_size) > 0
+    assert 2 * (mask & target).sum() / (mask.sum() + target.sum()) > 0.7
     den = models.n2v.predict(x, "ZYX")
     assert den.shape == raw.shape and np.isfinite(den).all()
 
@@ -176,7 +177,18 @@ BREAKAGES = {
 }
 
 
-@pytest.mark.parametrize("how", list(BREAKAGES))
+# breakages found from the manifest alone; the others are found while checking a member's
+# config.json against the library's configuration class, which imports the libraries
+_MANIFEST_ONLY = {
+    "no folder", "no manifest", "manifest not json", "manifest extra key", "manifest wrong format",
+    "member escapes folder", "negative voxel",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "how",
+    [pytest.param(h, marks=() if h in _MANIFEST_ONLY else pytest.mark.dl) for h in BREAKAGES],
+)
 def test_broken_bundle_is_a_one_line_model_error(bundle, how):
     _break(bundle, how)
     with pytest.raises(ModelError, match=BREAKAGES[how]) as info:

@@ -50,6 +50,21 @@ def _pair(tmp_path, n=2, shape=(6, 16, 16)):
     return raws, labs
 
 
+def test_imagej_files_with_one_time_point_are_zyx(tmp_path):
+    from volltrack.io import write_imagej_tzyx
+
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "labels").mkdir()
+    x = np.arange(2 * 3 * 4 * 5, dtype=np.uint16).reshape(1, 3, 4, 10)
+    write_imagej_tzyx(tmp_path / "raw" / "a.tif", x, (2.0, 0.5, 0.5), 1.0)
+    write_imagej_tzyx(tmp_path / "labels" / "a.tif", (x > 50).astype(np.uint16), (2, 1, 1), 1.0)
+    data = load_training_data(tmp_path / "raw", tmp_path / "labels")
+    np.testing.assert_array_equal(data.raw[0], x[0])
+    write_imagej_tzyx(tmp_path / "raw" / "a.tif", np.concatenate([x, x]), (2, 1, 1), 1.0)
+    with pytest.raises(InputError, match=r"a\.tif: expected a ZYX volume .* axes 'TZYX'"):
+        load_training_data(tmp_path / "raw", tmp_path / "labels")
+
+
 def test_pairs_are_matched_by_sorted_name_and_read_exactly(tmp_path):
     raws, labs = _pair(tmp_path, n=3)
     data = load_training_data(tmp_path / "raw", tmp_path / "labels")
@@ -265,7 +280,7 @@ class _Stop(Exception):
 
 @pytest.mark.dl
 @pytest.mark.slow
-def test_tiny_training_writes_a_loadable_bundle_and_resumes(tmp_path):
+def test_tiny_training_writes_a_loadable_bundle_and_resumes(tmp_path, capsys):
     data, vs = synthetic_training_data(
         [11, 12], n_frames=1, n_divisions=0, shape=(12, 40, 40), n_cells=6
     )
@@ -275,6 +290,10 @@ def test_tiny_training_writes_a_loadable_bundle_and_resumes(tmp_path):
         n_rays=8, stardist_filters=4, unet_filters=4, n2v_filters=4, nms_candidates=(0.3,),
         validation_fraction=0.5,
     )  # fmt: skip
+    for i, (x, y) in enumerate(zip(data.raw, data.labels, strict=True)):
+        _write(tmp_path / "raw", f"v{i}.tif", x)
+        _write(tmp_path / "labels", f"v{i}.tif", y.astype(np.uint16))
+    data = load_training_data(tmp_path / "raw", tmp_path / "labels")
     out = tmp_path / "bundle"
     work = tmp_path / ".bundle.partial"
 
@@ -291,9 +310,14 @@ def test_tiny_training_writes_a_loadable_bundle_and_resumes(tmp_path):
     with pytest.raises(InputError, match="other settings"):
         train_models(data, out, s.model_copy(update={"seed": 5}), resume=True)
 
-    seen = []
-    train_models(data, out, s, resume=True, on_member=seen.append)
-    assert seen == ["stardist", "n2v", "roi"]  # the finished U-Net was kept, not retrained
+    # resume through the command line, the settings from a config file
+    config = tmp_path / "train.json"
+    config.write_text(json.dumps(s.model_dump(mode="json")))
+    argv = ["train", "--raw", str(tmp_path / "raw"), "--labels", str(tmp_path / "labels"),
+            "--out", str(out), "--config", str(config), "--resume"]  # fmt: skip
+    assert main(argv) == 0
+    summary = capsys.readouterr().out.strip().splitlines()
+    assert len(summary) == 1 and summary[0].startswith(f"wrote {out}: StarDist AP@0.5 ")
     assert (out / "unet" / "weights_best.h5").stat().st_mtime_ns == stamp
     assert not work.exists()
     manifest = json.loads((out / "volltrack-models.json").read_text())
@@ -315,3 +339,5 @@ def test_tiny_training_writes_a_loadable_bundle_and_resumes(tmp_path):
     assert 0 < models.prob_thresh < 1 and models.nms_thresh == 0.3
     with pytest.raises(InputError, match="already exists"):
         train_models(data, out, s)
+    assert main(argv) == 2  # no --overwrite
+    assert "already exists" in capsys.readouterr().err

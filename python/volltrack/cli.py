@@ -36,7 +36,11 @@ STAGES: dict[str, tuple[str, str | None, int | None]] = {
     ),
     "run": ("run the whole pipeline from a volltrack.toml file", "run", None),
     "demo": ("generate a synthetic movie and run everything that exists on it", "demo", None),
-    "train": ("train the segmentation models on raw/ + labels/ folders", "train", None),
+    "train": (
+        "train the segmentation models (raw/ + labels/ folders or a recipe) into a bundle",
+        "train",
+        None,
+    ),
     "evaluate": ("score segmentation or tracking against ground truth", "evaluate", None),
     "export": ("export a TrackMate XML as a CTC result or a GEFF graph", "export", None),
     "synth": (

@@ -16,6 +16,7 @@ import json
 import math
 import os
 import shutil
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,7 +182,7 @@ def _read_zyx(path: Path) -> np.ndarray:
     # ImageJ files keep singleton T (and Z); drop a length-1 T/C/S axis
     while data.ndim > 3 and axes[0] in "TCSQ" and data.shape[0] == 1:
         data, axes = data[0], axes[1:]
-    if data.ndim != 3 or (axes not in ("ZYX", "QYX", "IYX") and len(axes) == 3 and axes != "ZYX"):
+    if data.ndim != 3 or any(a in axes for a in "CSTR"):
         raise InputError(
             f"{path}: expected a ZYX volume (3 dimensions), got axes {axes!r} shape {data.shape}"
         )
@@ -349,6 +350,8 @@ def _quiet(quiet: bool) -> contextlib.AbstractContextManager[Any]:
     if quiet:
         stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
         stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
+        stack.enter_context(warnings.catch_warnings())
+        warnings.simplefilter("ignore")
     return stack
 
 
@@ -384,6 +387,7 @@ def _augmenter(settings: TrainSettings, voxel_size: Sequence[float], salt: int) 
 def _seed_everything(seed: int) -> None:
     import tensorflow as tf
 
+    tf.get_logger().setLevel("ERROR")  # AutoGraph chatter about the libraries' lambdas
     tf.keras.utils.set_random_seed(int(seed))
 
 
