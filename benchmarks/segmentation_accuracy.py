@@ -3,11 +3,16 @@
 All three use the same model bundle (default: the shipped one) and the same network outputs of
 each test frame, so only the way the outputs become labels differs:
 
-* ``vollseg``: :func:`volltrack.segmentation.segment` with the bundle's thresholds (StarDist
-  instances + U-Net mask, seed pooling, watershed on the probability);
-* ``vollseg-searched`` (unless ``--no-search``): the same with thresholds chosen by
-  :func:`volltrack.segmentation.search_thresholds` on *validation* movies (``--search-seeds``),
-  never on the test movies;
+* ``vollseg``: :func:`volltrack.segmentation.segment` with its default settings and the bundle's
+  thresholds (StarDist instances + U-Net mask dilated by 1 µm + every StarDist object, seed
+  pooling, watershed on the probability). The defaults ``grow_foreground=1``,
+  ``rescue_overlap=1`` were chosen on the validation movies (seeds 9001, 9002), not on the test
+  movies: the shipped U-Net is trained on targets with eroded cell boundaries, so its mask alone
+  truncates every cell;
+* ``vollseg-unet-mask``: the same with VollSeg's mask (``grow_foreground=0``,
+  ``rescue_overlap=0.5``: the U-Net mask plus the StarDist objects mostly outside it);
+* ``vollseg-searched`` (unless ``--no-search``): ``vollseg`` with thresholds chosen by
+  :func:`volltrack.segmentation.search_thresholds` on the validation movies (``--search-seeds``);
 * ``stardist``: StarDist's instances at the bundle's thresholds (its own optimised ones);
 * ``unet-cc``: face-connected components of the U-Net mask at the bundle's threshold.
 
@@ -31,7 +36,8 @@ import time
 import numpy as np
 from scipy import ndimage as ndi
 
-METHODS = ("vollseg", "vollseg-searched", "stardist", "unet-cc")
+METHODS = ("vollseg", "vollseg-unet-mask", "vollseg-searched", "stardist", "unet-cc")
+UNET_MASK = {"grow_foreground": 0.0, "rescue_overlap": 0.5}
 
 
 def recipe_seeds() -> set[int]:
@@ -87,7 +93,8 @@ def main(argv=None) -> int:
     start = time.perf_counter()
 
     searched = None
-    methods = [m for m in METHODS if not (args.no_search and m == "vollseg-searched")]
+    methods = [m for m in METHODS if not (args.no_search and m.endswith("-searched"))]
+    unet_mask = settings.model_copy(update=UNET_MASK)
     if not args.no_search:
         validation = movies(args.search_seeds, 1, args.large_every)
         searched = search_thresholds(
@@ -111,6 +118,9 @@ def main(argv=None) -> int:
             gt.append(movie.labels[t])
             names.append(f"seed{movie.settings.seed}-t{t}")
             pred["vollseg"].append(result.labels)
+            pred["vollseg-unet-mask"].append(
+                outputs_to_result(outputs, models, unet_mask, with_markers=False).labels
+            )
             pred["stardist"].append(result.stardist_labels)
             pred["unet-cc"].append(
                 ndi.label(result.foreground, structure=ndi.generate_binary_structure(3, 1))[0]

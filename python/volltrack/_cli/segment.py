@@ -53,7 +53,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-volume", type=number, metavar="UM3", help="largest cell kept, µm³ (default: any)"
     )
-    parser.add_argument("--no-n2v", action="store_true", help="do not denoise with N2V first")
+    parser.add_argument(
+        "--n2v",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="denoise with the bundle's N2V model first (default: off)",
+    )
+    parser.add_argument(
+        "--grow-foreground",
+        type=number,
+        metavar="UM",
+        help="dilate the U-Net mask by this radius (µm) before the fusion (default 0)",
+    )
+    parser.add_argument(
+        "--rescue-overlap",
+        type=number,
+        metavar="F",
+        help="add StarDist objects less than this fraction inside the U-Net mask whole "
+        "(default 0.5; 1: the union of both)",
+    )
     parser.add_argument(
         "--config",
         metavar="FILE",
@@ -73,6 +91,8 @@ _FLAG_FIELDS = {
     "unet_threshold": "unet_threshold",
     "min_volume": "min_volume",
     "max_volume": "max_volume",
+    "grow_foreground": "grow_foreground",
+    "rescue_overlap": "rescue_overlap",
 }
 
 
@@ -87,8 +107,8 @@ def settings_from_args(args: argparse.Namespace) -> object:
         value = getattr(args, option, None)
         if value is not None:
             values[field] = tuple(value) if isinstance(value, list) else value
-    if args.no_n2v:
-        values["use_n2v"] = False
+    if args.n2v is not None:
+        values["use_n2v"] = args.n2v
     return make_settings(values, "volltrack segment")
 
 

@@ -99,7 +99,10 @@ class SegmentSettings(BaseModel):
         description="tiles (z, y, x) for every network, to bound memory; each >= 1",
     )
     use_n2v: bool = Field(
-        True, description="denoise with the bundle's N2V model first, when the bundle has one"
+        False,
+        description="denoise with the bundle's N2V model first, when it has one (off by default: "
+        "the shipped StarDist and U-Net are trained on raw frames, and denoised input lowers "
+        "their accuracy)",
     )
     landscape: Literal["probability", "distance"] = Field(
         "probability",
@@ -111,6 +114,13 @@ class SegmentSettings(BaseModel):
         description="voxel size (z, y, x) in µm for the fusion's volumes and distances; None: the "
         "input file's calibration, else the bundle's",
     )
+    grow_foreground: float = Field(
+        1.0,
+        ge=0,
+        description="µm; dilate the U-Net mask by this radius before the fusion, for U-Nets "
+        "trained on targets with eroded cell boundaries (the shipped one); 0: the mask as "
+        "predicted (VollSeg)",
+    )
     min_volume: float = Field(
         0.0, ge=0, description="smallest cell volume kept, µm³ (fusion post-processing)"
     )
@@ -121,11 +131,12 @@ class SegmentSettings(BaseModel):
         True, description="fill background pockets enclosed by a single cell with that cell"
     )
     rescue_overlap: float = Field(
-        0.5,
+        1.0,
         ge=0,
         le=1,
         description="a StarDist object with less than this fraction inside the U-Net mask is "
-        "added to the mask whole",
+        "added to the mask whole; 1 (default): every object, the union of both masks; "
+        "0.5: VollSeg since v8",
     )
     missed_cell_radius: float | None = Field(
         None,
@@ -388,6 +399,18 @@ def _thresholds(models: Any, settings: SegmentSettings) -> tuple[float, float, f
     )
 
 
+def _grow(mask: np.ndarray, radius: float, spacing: Sequence[float]) -> np.ndarray:
+    """``mask`` dilated by a ball of ``radius`` µm (anisotropic voxels)."""
+    from scipy import ndimage as ndi
+
+    half = [int(radius // float(v)) for v in spacing]
+    if not any(half):
+        return mask
+    grid = np.ogrid[tuple(slice(-h, h + 1) for h in half)]
+    dist2 = sum((g * float(v)) ** 2 for g, v in zip(grid, spacing, strict=True))
+    return ndi.binary_dilation(mask, structure=dist2 <= radius * radius + 1e-9)
+
+
 def fuse_outputs(
     outputs: NetworkOutputs,
     instances: np.ndarray,
@@ -405,6 +428,8 @@ def fuse_outputs(
     else:
         landscape = _full_resolution(np.max(outputs.dist, axis=-1), outputs.shape)
     foreground = outputs.unet >= unet_threshold
+    if settings.grow_foreground > 0:
+        foreground = _grow(foreground, settings.grow_foreground, spacing)
     fusion = {
         "voxel_size": spacing,
         "rescue_overlap": settings.rescue_overlap,
