@@ -18,7 +18,7 @@ import pytest
 
 from volltrack._errors import VolltrackError
 from volltrack.cli import main
-from volltrack.io import read_trackmate_graph, read_trackmate_tracks, write_imagej_tzyx
+from volltrack.io import read_trackmate_graph, write_imagej_tzyx
 from volltrack.tracking import (
     TrackingError,
     TrackingSettings,
@@ -63,7 +63,7 @@ def test_in_process_run_writes_the_same_xml_as_the_java_cli(trackmate_fixtures, 
     got = set(zip(result.edges["source"], result.edges["target"], strict=True))
     assert got == set(zip(want["spot_source_id"], want["spot_target_id"], strict=True))
     assert len(result.spots) == len(pd.read_csv(cells))
-    tracks = read_trackmate_tracks(result.xml)
+    tracks = read_trackmate_graph(result.xml).tracks
     pd.testing.assert_frame_equal(result.tracks, tracks)
     assert set(result.tracks["track_id"]) == set(result.edges["track_id"])
     per_track = result.edges.groupby("track_id").size()

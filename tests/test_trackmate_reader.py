@@ -180,13 +180,16 @@ def test_minimal_file(tmp_path):
         (minimal(target=9), r":14: <Edge> SPOT_TARGET_ID=9 refers to a spot which is not in"),
         (minimal(cost="cheap"), r":14: <Edge> attribute LINK_COST='cheap': expected a number"),
         (minimal(second=0, target=0), r":11: <Spot> ID=0: expected a unique spot ID"),
-        (minimal(second="1.5"), r":11: <Spot> attribute ID='1.5': expected an integer"),
+        (minimal(second="1.5"), r":11: <Spot>: attribute ID = 1.5 \(expected an integer\)"),
         (minimal(interval="x"), r"<ImageData> attribute timeinterval='x': expected a number"),
         (
             minimal(extra_track='<Track name="again" TRACK_ID="0"></Track>'),
             r":15: <Track> TRACK_ID=0: expected a unique track ID",
         ),
-        (minimal().replace(' ID="7"', ""), r":11: <Spot>: attribute ID is missing"),
+        (
+            minimal().replace(' ID="7"', ""),
+            r":11: <Spot>: attribute ID is missing \(expected an integer\)",
+        ),
         ("<Other/>", r":1: root element is <Other>, expected <TrackMate>"),
         ("<TrackMate/>", r"<TrackMate> has no <Model>"),
         ("", r"not well-formed XML|empty file"),

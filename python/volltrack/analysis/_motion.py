@@ -211,33 +211,32 @@ def msd(lineage: Lineage) -> pd.DataFrame:
     pos = spots[_XYZ].to_numpy(np.float64)
     tracklet = spots["tracklet_id"].to_numpy()
     bounds = np.flatnonzero(np.r_[True, tracklet[1:] != tracklet[:-1], True])
-    parts = []
+    cols: dict[str, list[np.ndarray]] = {k: [] for k in ("tracklet_id", "lag_frames", "lag",
+                                                         "msd", "n_pairs")}  # fmt: skip
     for a, b in itertools.pairwise(bounds):
         if b - a < 2:
             continue
         i, j = np.triu_indices(b - a, k=1)
         lag = frames[a:b][j] - frames[a:b][i]
+        n_pairs = np.bincount(lag)
+        present = np.flatnonzero(n_pairs)
+        count = n_pairs[present]
         d2 = np.sum((pos[a:b][j] - pos[a:b][i]) ** 2, axis=1)
         tau = t[a:b][j] - t[a:b][i]
-        frame = pd.DataFrame({"lag_frames": lag, "tau": tau, "d2": d2})
-        agg = frame.groupby("lag_frames").agg(
-            lag=("tau", "mean"), msd=("d2", "mean"), n_pairs=("d2", "size")
-        )
-        agg.insert(0, "tracklet_id", tracklet[a])
-        parts.append(agg.reset_index())
-    if not parts:
-        return pd.DataFrame(
-            {
-                "tracklet_id": pd.Series(dtype=np.int64),
-                "lag_frames": pd.Series(dtype=np.int64),
-                "lag": pd.Series(dtype=np.float64),
-                "msd": pd.Series(dtype=np.float64),
-                "n_pairs": pd.Series(dtype=np.int64),
-            }
-        )
-    out = pd.concat(parts, ignore_index=True)
-    out = out[["tracklet_id", "lag_frames", "lag", "msd", "n_pairs"]]
-    return out.astype({"tracklet_id": np.int64, "lag_frames": np.int64, "n_pairs": np.int64})
+        cols["tracklet_id"].append(np.full(len(present), tracklet[a], np.int64))
+        cols["lag_frames"].append(present.astype(np.int64))
+        cols["lag"].append(np.bincount(lag, weights=tau)[present] / count)
+        cols["msd"].append(np.bincount(lag, weights=d2)[present] / count)
+        cols["n_pairs"].append(count.astype(np.int64))
+    dtypes = {"tracklet_id": np.int64, "lag_frames": np.int64, "lag": np.float64,
+              "msd": np.float64, "n_pairs": np.int64}  # fmt: skip
+    out = pd.DataFrame(
+        {
+            k: np.concatenate(v).astype(dtypes[k]) if v else np.zeros(0, dtypes[k])
+            for k, v in cols.items()
+        }
+    )
+    return out
 
 
 def ensemble_msd(per_tracklet: pd.DataFrame) -> pd.DataFrame:

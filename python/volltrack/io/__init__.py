@@ -27,7 +27,6 @@ from volltrack.io._trackmate import (
     TrackMateGraph,
     read_trackmate,
     read_trackmate_graph,
-    read_trackmate_tracks,
 )
 
 __all__ = [
@@ -48,7 +47,6 @@ __all__ = [
     "read_image",
     "read_trackmate",
     "read_trackmate_graph",
-    "read_trackmate_tracks",
     "relabel_by_track",
     "validate_ctc",
     "write_ctc_ground_truth",

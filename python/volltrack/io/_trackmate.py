@@ -19,13 +19,7 @@ import pandas as pd
 
 from volltrack._errors import InputError
 
-__all__ = [
-    "TrackMateData",
-    "TrackMateGraph",
-    "read_trackmate",
-    "read_trackmate_graph",
-    "read_trackmate_tracks",
-]
+__all__ = ["TrackMateData", "TrackMateGraph", "read_trackmate", "read_trackmate_graph"]
 
 _PROLOG_BYTES = 4096
 # element tag -> (result table, id attribute that must be unique)
@@ -120,6 +114,14 @@ class _Columns:
 
     def add(self, numbers: dict[str, float], text: dict[str, str], line: int) -> None:
         self.lines.append(line or 0)
+        if numbers.keys() == self.numbers.keys() and text.keys() == self.text.keys():
+            # the usual case: the same keys as the rows before, nothing to pad
+            for key, value in numbers.items():
+                self.numbers[key].append(value)
+            for key, value in text.items():
+                self.text[key].append(value)
+            self.n += 1
+            return
         for key, value in numbers.items():
             col = self.numbers.get(key)
             if col is None:
@@ -183,7 +185,11 @@ class _Parser:
         return int(number)
 
     def numbers(self, el, skip: tuple[str, ...]) -> dict[str, float]:
-        return {k: self.number(el, k, v) for k, v in el.attrib.items() if k not in skip}
+        items = el.attrib.items()
+        try:
+            return {k: float(v) for k, v in items if k not in skip}
+        except ValueError:  # find the culprit for the message
+            return {k: self.number(el, k, v) for k, v in items if k not in skip}
 
     def start(self, el, parent: str | None) -> None:
         if el.tag == "Track":
@@ -195,14 +201,10 @@ class _Parser:
     def end(self, el, parent: str | None) -> None:
         tag = el.tag
         if tag == "Spot":
-            row = self.numbers(el, ("name",))
-            self.integer(el, "ID")
-            self.integer(el, "FRAME")
+            row = self.numbers(el, ("name",))  # ID and FRAME are checked per column later
             self.spots.add(row, {"name": el.get("name", "")}, el.sourceline)
         elif tag == "Edge":
             row = self.numbers(el, ())
-            self.integer(el, "SPOT_SOURCE_ID")
-            self.integer(el, "SPOT_TARGET_ID")
             if self.track_id is None:
                 raise InputError(f"{self.where(el)}: expected inside a <Track>")
             row["track_id"] = float(self.track_id)
@@ -305,12 +307,18 @@ def _float(image: dict[str, str] | None, key: str, path: Path) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def _ids(df: pd.DataFrame, key: str, new: str, path: Path, element: str) -> pd.Series:
-    values = df.pop(key).to_numpy()
-    ids = values.astype(np.int64)
-    if not np.array_equal(ids, values):  # also catches NaN: a row without the key
-        raise InputError(f"{path}: a <{element}> has a non-integer or missing {key}")
-    return pd.Series(ids, name=new, index=df.index)
+def _ids(df: pd.DataFrame, key: str, new: str, p: _Columns, path: Path, element: str) -> pd.Series:
+    """Column ``key`` as int64 ids named ``new``; a missing or non-integer value is an error."""
+    values = df.pop(key).to_numpy() if key in df else np.full(len(df), np.nan)
+    finite = np.isfinite(values)
+    bad = ~finite | (np.where(finite, values, 0) != np.round(np.where(finite, values, 0)))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        what = "is missing" if np.isnan(values[i]) else f"= {float(values[i])!r}"
+        raise InputError(
+            f"{path}:{p.lines[i]}: <{element}>: attribute {key} {what} (expected an integer)"
+        )
+    return pd.Series(values.astype(np.int64), name=new, index=df.index)
 
 
 def read_trackmate(path: str | os.PathLike[str], *, all_tracks: bool = False) -> TrackMateData:
@@ -356,8 +364,8 @@ def read_trackmate(path: str | os.PathLike[str], *, all_tracks: bool = False) ->
     if "name" not in spots:
         spots["name"] = pd.Series([], dtype=object)
     if len(spots):
-        sid = _ids(spots, "ID", "id", path, "Spot")
-        frame = spots["FRAME"].astype(np.int64)
+        sid = _ids(spots, "ID", "id", p.spots, path, "Spot")
+        frame = _ids(spots[["FRAME"]].copy(), "FRAME", "frame", p.spots, path, "Spot")
     else:
         spots = spots.drop(columns=["ID"], errors="ignore")
         sid = pd.Series([], dtype=np.int64, name="id")
@@ -376,9 +384,9 @@ def read_trackmate(path: str | os.PathLike[str], *, all_tracks: bool = False) ->
         [k for k in keys("edge") if k not in ("SPOT_SOURCE_ID", "SPOT_TARGET_ID")]
     )
     if len(edges):
-        src = _ids(edges, "SPOT_SOURCE_ID", "source", path, "Edge")
-        tgt = _ids(edges, "SPOT_TARGET_ID", "target", path, "Edge")
-        tid = _ids(edges, "track_id", "track_id", path, "Edge")
+        src = _ids(edges, "SPOT_SOURCE_ID", "source", p.edges, path, "Edge")
+        tgt = _ids(edges, "SPOT_TARGET_ID", "target", p.edges, path, "Edge")
+        tid = _ids(edges, "track_id", "track_id", p.edges, path, "Edge")
     else:
         edges = edges.drop(
             columns=["SPOT_SOURCE_ID", "SPOT_TARGET_ID", "track_id"], errors="ignore"
@@ -403,7 +411,7 @@ def read_trackmate(path: str | os.PathLike[str], *, all_tracks: bool = False) ->
     if "name" not in tracks:
         tracks["name"] = pd.Series([], dtype=object)
     if len(tracks):
-        tr = _ids(tracks, "TRACK_ID", "track_id", path, "Track")
+        tr = _ids(tracks, "TRACK_ID", "track_id", p.tracks, path, "Track")
     else:
         tracks = tracks.drop(columns=["TRACK_ID"], errors="ignore")
         tr = pd.Series([], dtype=np.int64)
@@ -465,13 +473,3 @@ def read_trackmate_graph(path: str | os.PathLike[str]) -> TrackMateData:
     ``FilteredTracks`` says); see :func:`read_trackmate`.
     """
     return read_trackmate(path, all_tracks=True)
-
-
-def read_trackmate_tracks(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """One row per ``AllTracks/Track``: ``read_trackmate(path, all_tracks=True).tracks``.
-
-    ``track_id`` (int64), ``name``, ``filtered`` (listed in ``FilteredTracks``; every track when
-    the file has no ``FilteredTracks``) and the numeric ``<Track>`` attributes (``NUMBER_SPOTS``,
-    ``NUMBER_SPLITS``, ``TRACK_DURATION``, ...). Errors as :func:`read_trackmate`.
-    """
-    return read_trackmate(path, all_tracks=True).tracks

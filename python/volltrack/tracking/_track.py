@@ -46,7 +46,7 @@ class TrackingResult:
     edges
         One row per link: ``source``, ``target``, ``track_id`` and TrackMate's edge features.
     tracks
-        One row per track (:func:`volltrack.io.read_trackmate_tracks`): ``track_id``, ``name``
+        One row per track (:func:`volltrack.io.read_trackmate`): ``track_id``, ``name``
         and TrackMate's track features (``NUMBER_SPOTS``, ``NUMBER_SPLITS``, ...).
     settings
         The effective settings of the run (what ``--save-settings`` writes).
@@ -348,14 +348,14 @@ def _run(
         _run_subprocess(effective, tracker_settings, tracker_options, out, save_settings, threads)
     else:
         _run_in_process(effective, out, save_settings, fiji, threads, progress)
-    from volltrack.io import read_trackmate_graph, read_trackmate_tracks
+    from volltrack.io import read_trackmate_graph
 
     graph = read_trackmate_graph(out)
     return TrackingResult(
         xml=out,
         spots=graph.spots,
         edges=graph.edges,
-        tracks=read_trackmate_tracks(out),
+        tracks=graph.tracks,
         settings=recorded_settings(out),
     )
 
