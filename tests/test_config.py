@@ -199,3 +199,25 @@ def test_run_init_writes_a_template_and_never_overwrites(tmp_path):
     result = _cli("run", str(bad), cwd=tmp_path)
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert "track.LINKING_MAX_DISTANCE: unknown key" in result.stderr
+
+
+def test_readme_documents_every_pipeline_key(repo_root):
+    from volltrack.config import ExecutionConfig, InputConfig, OutputConfig
+    from volltrack.tracking import TRACKER_KEYS, FilterSettings
+
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### `volltrack.toml` reference") :]
+    for name, model in [
+        ("input", InputConfig),
+        ("output", OutputConfig),
+        ("measure", MeasureSettings),
+        ("execution", ExecutionConfig),
+        ("track.filters", FilterSettings),
+    ]:
+        for key in model.model_fields:
+            assert f"`{name}.{key}`" in section, f"{name}.{key}"
+    for model in (SegmentSettings, AnalysisSettings):
+        for key in model.model_fields:
+            assert f"`{key}`" in section, key
+    for key in TRACKER_KEYS:
+        assert key in section or key.endswith("_FEATURE_PENALTIES"), key

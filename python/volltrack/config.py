@@ -378,7 +378,7 @@ def config_template(raw: str = "raw.tif", out: str = "volltrack-out") -> str:
     lines += section(
         "segment",
         SegmentSettings,
-        ["use_n2v = true", "# prob_thresh = 0.5", "# nms_thresh = 0.4", "# unet_threshold = 0.5",
+        ["use_n2v = false", "# prob_thresh = 0.5", "# nms_thresh = 0.4", "# unet_threshold = 0.5",
          "n_tiles = [1, 1, 1]", "min_volume = 0.0"],
         "volltrack.segmentation.SegmentSettings; thresholds left out: the model bundle's",
     )  # fmt: skip

@@ -225,7 +225,7 @@ def demo_config(movie_dir: Path, results: Path, *, gt_labels: bool) -> str:
         f'dir = "{results.relative_to(base).as_posix()}"',
         "",
         "[segment]",
-        "use_n2v = true",
+        "# the shipped bundle's thresholds and SegmentSettings' defaults",
         "",
         "[track]",
         "min_tracklet_length = 0",
