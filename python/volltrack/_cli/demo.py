@@ -349,6 +349,8 @@ def run(args: argparse.Namespace) -> int:
     if toml.exists() and args.overwrite:
         toml.unlink()
     write_text_atomic(toml, demo_config(movie_dir, results, gt_labels=args.gt_labels))
+    # scores of an earlier demo (--overwrite) are not this run's
+    (results / SCORES_FILE).unlink(missing_ok=True)
     what = "ground-truth labels" if args.gt_labels else "the shipped models"
     console.print(f"pipeline ({what}): volltrack run {toml}")
     start = time.perf_counter()
