@@ -14,6 +14,9 @@ each test frame, so only the way the outputs become labels differs:
 * ``vollseg-searched`` (unless ``--no-search``): ``vollseg`` with thresholds chosen by
   :func:`volltrack.segmentation.search_thresholds` on the validation movies (``--search-seeds``);
 * ``stardist``: StarDist's instances at the bundle's thresholds (its own optimised ones);
+* ``stardist-searched`` (unless ``--no-search``): StarDist's instances at the (prob, nms) of the
+  same grid that maximise StarDist's own AP on the validation movies, so that both sides of the
+  comparison get the same tuning;
 * ``unet-cc``: face-connected components of the U-Net mask at the bundle's threshold.
 
 Test movies are synthetic membrane movies drawn with seeds (``--seeds``) that the shipped recipe
@@ -36,7 +39,14 @@ import time
 import numpy as np
 from scipy import ndimage as ndi
 
-METHODS = ("vollseg", "vollseg-unet-mask", "vollseg-searched", "stardist", "unet-cc")
+METHODS = (
+    "vollseg",
+    "vollseg-unet-mask",
+    "vollseg-searched",
+    "stardist",
+    "stardist-searched",
+    "unet-cc",
+)
 UNET_MASK = {"grow_foreground": 0.0, "rescue_overlap": 0.5}
 
 
@@ -76,13 +86,14 @@ def main(argv=None) -> int:
     parser.add_argument("--json", help="write the scores here")
     args = parser.parse_args(argv)
 
-    from volltrack.evaluation import DEFAULT_TAUS, segmentation_scores
+    from volltrack.evaluation import DEFAULT_TAUS, average_precision, segmentation_scores
     from volltrack.segmentation import (
         SegmentSettings,
         load_models,
         network_outputs,
         outputs_to_result,
         search_thresholds,
+        stardist_instances,
     )
 
     used = recipe_seeds()
@@ -99,6 +110,20 @@ def main(argv=None) -> int:
         validation = movies(args.search_seeds, 1, args.large_every)
         searched = search_thresholds(
             [m.raw[0] for m in validation], [m.labels[0] for m in validation], models, settings
+        )
+        # StarDist alone, tuned on the same frames over the same (prob, nms) grid
+        val_outputs = [network_outputs(m.raw[0], models, settings) for m in validation]
+        pairs = searched.table[["prob_thresh", "nms_thresh"]].drop_duplicates()
+        star_scores = []
+        for prob, nms in pairs.itertuples(index=False):
+            inst = [stardist_instances(o, models, prob, nms) for o in val_outputs]
+            ap = average_precision([m.labels[0] for m in validation], inst, searched.tau)
+            star_scores.append((ap, prob, nms))
+        star_best = max(star_scores, key=lambda x: x[0])  # first of equal scores
+        print(
+            f"StarDist alone searched: prob {star_best[1]:g}, nms {star_best[2]:g} "
+            f"(AP@{searched.tau:g} {star_best[0]:.3f})",
+            flush=True,
         )
         print(
             f"searched on seeds {args.search_seeds}: prob {searched.prob_thresh:g}, nms "
@@ -130,6 +155,9 @@ def main(argv=None) -> int:
                     outputs, models, searched.settings(settings), with_markers=False
                 )
                 pred["vollseg-searched"].append(tuned.labels)
+                pred["stardist-searched"].append(
+                    stardist_instances(outputs, models, star_best[1], star_best[2])
+                )
             print(f"{names[-1]}: {len(np.unique(gt[-1])) - 1} cells", flush=True)
 
     scores = {m: segmentation_scores(gt, pred[m], names=names) for m in methods}
@@ -162,6 +190,7 @@ def main(argv=None) -> int:
                 "searched": None
                 if searched is None
                 else [searched.prob_thresh, searched.nms_thresh, searched.unet_threshold],
+                "stardist_searched": None if searched is None else list(star_best[1:]),
             },
             "scores": table,
             "frames": names,

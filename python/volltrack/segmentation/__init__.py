@@ -21,12 +21,14 @@ from volltrack.segmentation._predict import (
     NetworkOutputs,
     SegmentationResult,
     SegmentSettings,
+    fuse_outputs,
     make_settings,
     network_outputs,
     outputs_to_result,
     read_segment_settings,
     segment,
     segment_movie,
+    stardist_instances,
 )
 from volltrack.segmentation._thresholds import ThresholdSearch, search_thresholds
 from volltrack.segmentation._train import (
@@ -62,6 +64,7 @@ __all__ = [
     "foreground_target",
     "fuse",
     "fuse_movie",
+    "fuse_outputs",
     "fusion_markers",
     "fusion_mask",
     "load_models",
@@ -77,6 +80,7 @@ __all__ = [
     "segment_movie",
     "shipped_models_path",
     "stardist_geometry",
+    "stardist_instances",
     "synthetic_training_data",
     "tissue_target",
     "train_models",
