@@ -145,6 +145,10 @@ def run(args: argparse.Namespace) -> int:
     if args.recipe is None and settings.voxel_size is None:  # type: ignore[attr-defined]
         raise InputError("--voxel-size Z Y X (µm) is required with --raw/--labels")
 
+    import warnings
+
+    # csbdeep imports pkg_resources; its deprecation notice is not for our users
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
     from volltrack.segmentation._train import (
         load_training_data,
         train_models,

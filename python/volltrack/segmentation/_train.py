@@ -388,6 +388,7 @@ def _seed_everything(seed: int) -> None:
     import tensorflow as tf
 
     tf.get_logger().setLevel("ERROR")  # AutoGraph chatter about the libraries' lambdas
+    tf.autograph.set_verbosity(0)
     tf.keras.utils.set_random_seed(int(seed))
 
 
