@@ -483,7 +483,15 @@ def run_pipeline(
             cells_csv=cells_csv,
             config_text=config_file.read_text(encoding="utf-8"),
             scores=scores,
-            stages=runs,
+            stages=[
+                StageRun(
+                    r.stage,
+                    r.status,
+                    float((state.read(r.stage) or {}).get("seconds", r.seconds)),
+                    r.fingerprint,
+                )
+                for r in runs
+            ],
         )
 
     stage(

@@ -193,7 +193,7 @@ def write_report(
     scores : mapping, optional
         Evaluation scores: ``{section: {name: value}}`` or ``{name: value}``.
     stages : sequence of StageRun, optional
-        Which stages ran and how long they took.
+        Which stages ran this time, and how long the run that made their outputs took.
     """
     from volltrack.io import write_text_atomic
 
@@ -235,7 +235,10 @@ def write_report(
         f'<img alt="example tracks" src="data:image/png;base64,{_examples_figure(s)}">',
     ]
     if stages:
-        parts.append("<h2>Stages</h2><table><tr><th>stage</th><th>status</th><th>s</th></tr>")
+        parts.append(
+            "<h2>Stages</h2><table><tr><th>stage</th><th>this run</th>"
+            "<th>time of the run that made its outputs (s)</th></tr>"
+        )
         for st in stages:
             parts.append(
                 f"<tr><th>{html.escape(st.stage)}</th><td>{html.escape(st.status)}</td>"
