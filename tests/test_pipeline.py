@@ -13,6 +13,7 @@ import pytest
 
 from volltrack._errors import InputError
 from volltrack._pipeline import run_pipeline
+from volltrack.cli import main
 from volltrack.config import load_config
 from volltrack.io import read_trackmate
 from volltrack.synthetic import generate_movie, preset_settings, write_movie
@@ -55,7 +56,7 @@ def _records(out: Path) -> dict[str, dict]:
     }
 
 
-def test_run_from_own_labels_then_resume_and_rerun_what_changed(movie):
+def test_run_from_own_labels_then_resume_and_rerun_what_changed(movie, capsys):
     folder, m = movie
     (folder / "volltrack.toml").write_text(TOML)
     messages = []
@@ -115,6 +116,15 @@ def test_run_from_own_labels_then_resume_and_rerun_what_changed(movie):
     )
     assert threads.cells_csv.read_bytes() == first
     assert threads.ran == ("measure",)  # identical cell table: nothing downstream reruns
+
+    # the command line: the same run, a stage forced, a summary per stage
+    capsys.readouterr()
+    assert main(["run", str(folder / "volltrack.toml"), "--force", "report", "--quiet"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["run", str(folder / "volltrack.toml"), "--workers", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "measure  skipped" in out and "report   skipped" in out
+    assert f"report: {result.report}" in out
 
 
 def test_files_not_written_by_the_pipeline_are_not_replaced(movie, tmp_path):
