@@ -53,7 +53,7 @@ class PipelineResult:
     out_dir : Path
         The output folder.
     config_file : Path
-        ``OUT/volltrack.toml``: the settings used, paths absolute.
+        ``OUT/volltrack.toml``: the settings used (paths inside ``OUT`` relative to it).
     segmentation_dir : Path or None
         ``OUT/segment/`` (labels, StarDist, U-Net, probability, markers, denoised); None when the
         labels were given.
