@@ -68,6 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_libraries() -> None:
+    """Keep library chatter that is not for our users off the terminal.
+
+    TensorFlow's C++ start-up lines (oneDNN, CPU features) and the ``pkg_resources`` deprecation
+    notice csbdeep triggers on import say nothing about the user's data; real warnings and errors
+    still show. An explicit ``TF_CPP_MIN_LOG_LEVEL`` in the environment wins.
+    """
+    import os
+    import warnings
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -75,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_BAD_INPUT
     _help, module = STAGES[args.stage]
+    _quiet_libraries()
     try:
         return int(importlib.import_module(f"volltrack._cli.{module}").run(args))
     except VolltrackError as exc:
