@@ -336,7 +336,16 @@ def test_tiny_training_writes_a_loadable_bundle_and_resumes(tmp_path, capsys):
     assert models.stardist.config.anisotropy == (4.0, 1.0, 1.0)
     assert models.stardist.config.grid == (1, 2, 2)
     assert models.n2v is not None and models.roi is not None
-    assert 0 < models.prob_thresh < 1 and models.nms_thresh == 0.3
+    assert 0 < models.stardist_prob_thresh < 1 and models.stardist_nms_thresh == 0.3
+    # training ends with the VollSeg-level search on the validation volume
+    cal = manifest["vollseg"]
+    assert cal["volumes"] == manifest["training"]["validation"]["validation_volumes"]
+    assert models.calibrated
+    assert (models.prob_thresh, models.nms_thresh, models.unet_threshold) == (
+        cal["prob_thresh"],
+        cal["nms_thresh"],
+        cal["unet_threshold"],
+    )
     with pytest.raises(InputError, match="already exists"):
         train_models(data, out, s)
     assert main(argv) == 2  # no --overwrite
