@@ -3,8 +3,9 @@
 Every network is the library's own (``stardist.models.StarDist3D``, ``csbdeep.models.CARE``,
 ``n2v.models.N2V``); this module prepares the data (pairing, checks, normalisation, U-Net
 targets, label-safe augmentation, validation split), picks configurations from the voxel size,
-trains, optimises StarDist's thresholds with StarDist's own optimiser, measures validation AP
-and writes the bundle atomically (a work folder renamed at the end).
+trains, optimises StarDist's thresholds with StarDist's own optimiser, measures validation AP,
+calibrates the VollSeg-level thresholds (:func:`~volltrack.segmentation.calibrate_models`) and
+writes the bundle atomically (a work folder renamed at the end).
 """
 
 from __future__ import annotations
