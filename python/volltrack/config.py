@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import math
 import os
+import tomllib
 from pathlib import Path
 from typing import Any
 
-import tomllib
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from volltrack._errors import InputError

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from volltrack._cli._options import int_at_least, number
 from volltrack._errors import InputError
+from volltrack._settings_file import read_settings_table
 
 __all__ = ["add_arguments", "run"]
 
@@ -71,37 +71,13 @@ _OPTION_FIELDS = {
 }
 
 
-def _read_config(path: str) -> dict[str, object]:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: no such config file")
-    text = p.read_text(encoding="utf-8")
-    try:
-        if p.suffix.lower() == ".toml":
-            try:
-                import tomllib
-            except ModuleNotFoundError:  # Python 3.10
-                import tomli as tomllib  # type: ignore[no-redef]
-            data = tomllib.loads(text)
-            data = data.get("synthetic", data)
-        else:
-            data = json.loads(text)
-            if isinstance(data, dict) and "settings" in data and "generator" in data:
-                data = data["settings"]  # a params.json written by synth
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"{p}: cannot parse ({exc})") from None
-    if not isinstance(data, dict):
-        raise InputError(f"{p}: expected a table of settings, got {type(data).__name__}")
-    return data
-
-
 def settings_from_args(args: argparse.Namespace) -> object:
     """Build the :class:`~volltrack.synthetic.SyntheticSettings` an ``args`` namespace asks for."""
     from volltrack.synthetic import preset_settings
 
     overrides: dict[str, object] = {}
     if getattr(args, "config", None):
-        overrides.update(_read_config(args.config))
+        overrides.update(read_settings_table(args.config, "synthetic"))
     for option, field in _OPTION_FIELDS.items():
         value = getattr(args, option, None)
         if value is not None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from volltrack._cli._options import int_at_least, number
 from volltrack._errors import InputError
+from volltrack._settings_file import read_settings_table
 
 __all__ = ["add_arguments", "run"]
 
@@ -89,28 +90,6 @@ _OPTION_FIELDS = {
 }
 
 
-def _read_config(path: str) -> dict[str, object]:
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: no such config file")
-    try:
-        text = p.read_text(encoding="utf-8")
-        if p.suffix.lower() == ".toml":
-            try:
-                import tomllib
-            except ModuleNotFoundError:  # Python 3.10
-                import tomli as tomllib  # type: ignore[no-redef]
-            data = tomllib.loads(text)
-            data = data.get("train", data)
-        else:
-            data = json.loads(text)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"{p}: cannot parse ({' '.join(str(exc).split())})") from None
-    if not isinstance(data, dict):
-        raise InputError(f"{p}: expected a table of settings, got {type(data).__name__}")
-    return data
-
-
 def settings_from_args(args: argparse.Namespace) -> object:
     """The :class:`~volltrack.segmentation.TrainSettings` that ``args`` ask for."""
     from pydantic import ValidationError
@@ -119,7 +98,7 @@ def settings_from_args(args: argparse.Namespace) -> object:
 
     values: dict[str, object] = {}
     if args.config:
-        values.update(_read_config(args.config))
+        values.update(read_settings_table(args.config, "train"))
     if args.epochs is not None:
         values.update(stardist_epochs=args.epochs, unet_epochs=args.epochs)
         for key in ("n2v_epochs", "roi_epochs"):

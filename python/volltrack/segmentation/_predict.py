@@ -34,6 +34,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from volltrack._errors import InputError
+from volltrack._settings_file import read_settings_table
 from volltrack.segmentation._fusion import fuse, fusion_markers
 
 __all__ = [
@@ -189,26 +190,8 @@ def read_segment_settings(path: str | os.PathLike[str]) -> SegmentSettings:
     volltrack._errors.InputError
         If the file is missing or unparsable, or a key is unknown or out of range.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: no such config file")
-    text = p.read_text(encoding="utf-8")
-    try:
-        if p.suffix.lower() == ".toml":
-            try:
-                import tomllib
-            except ModuleNotFoundError:  # Python 3.10
-                import tomli as tomllib  # type: ignore[no-redef]
-            data = tomllib.loads(text)
-            data = data.get("segment", data)
-        else:
-            data = json.loads(text)
-            data = data.get("settings", data) if isinstance(data, dict) else data
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"{p}: cannot parse ({exc})") from None
-    if not isinstance(data, dict):
-        raise InputError(f"{p}: expected a table of settings, got {type(data).__name__}")
-    return make_settings(data, str(p))
+    data = read_settings_table(path, "segment")
+    return make_settings(data, str(path))
 
 
 @dataclass(frozen=True)

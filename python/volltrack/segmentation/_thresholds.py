@@ -322,7 +322,7 @@ def calibrate_models(
             {k: (int(v) if k == "n_cells" else round(float(v), 4)) for k, v in row.items()}
             for row in top.to_dict("records")
         ],
-        created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        created=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     )
     write_manifest(path, manifest.model_copy(update={"vollseg": section}))
     _shipped_models.cache_clear()  # a cached shipped bundle would keep the old defaults

@@ -846,7 +846,7 @@ def train_models(
             "recipe": recipe,
             "settings": settings.model_dump(mode="json"),
             "validation": {},
-            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "volltrack_version": __version__,
         },
     )
