@@ -8,6 +8,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from volltrack._errors import InputError
+
 __all__ = ["atomic_path", "write_text_atomic"]
 
 
@@ -24,12 +26,21 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     path : path-like
         The final file name; its folder must exist.
 
+    Raises
+    ------
+    InputError
+        If ``path`` is a folder or its folder does not exist.
+
     Yields
     ------
     pathlib.Path
         The temporary path to write to (it keeps the suffix of ``path``).
     """
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; expected a file name to write")
+    if not path.parent.is_dir():
+        raise InputError(f"{path}: the folder {path.parent} does not exist")
     fd, tmp = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=path.suffix or ".tmp", dir=path.parent
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +126,19 @@ def write_imagej_tzyx(
     return path
 
 
+@contextlib.contextmanager
+def _quiet_tifffile() -> Iterator[None]:
+    """Silence tifffile's log warnings (a damaged file logs lines on stderr before it fails;
+    the failure becomes one :class:`InputError` line instead)."""
+    logger = logging.getLogger("tifffile")
+    before = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = before
+
+
 def _rational(value: object) -> float:
     if isinstance(value, tuple) and len(value) == 2:
         num, den = value
@@ -159,7 +175,7 @@ def read_image(path: str | os.PathLike[str], *, memmap: bool = False) -> ImageDa
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
-        with tifffile.TiffFile(path) as tif:
+        with _quiet_tifffile(), tifffile.TiffFile(path) as tif:
             series = tif.series[0]
             data = None
             if memmap and series.dataoffset is not None:
@@ -180,6 +196,13 @@ def read_image(path: str | os.PathLike[str], *, memmap: bool = False) -> ImageDa
                 axes = "".join(a for a, _ in keep)
                 data = data.reshape([n for _, n in keep])
             page = tif.pages.first
+            images = ij.get("images")
+            plane = int(np.prod(page.shape)) if page.shape else 0
+            if images and plane and data.size != int(images) * plane:
+                raise InputError(
+                    f"{path}: truncated or damaged: its ImageJ header promises {int(images)} "
+                    f"images of {page.shape}, the file holds {data.size // plane}"
+                )
             tags = page.tags
             voxel_size = None
             if "XResolution" in tags and "YResolution" in tags and ij:
@@ -191,6 +214,8 @@ def read_image(path: str | os.PathLike[str], *, memmap: bool = False) -> ImageDa
             finterval = ij.get("finterval")
             time_interval = float(finterval) if finterval else None
             unit = ij.get("unit")
+    except InputError:
+        raise
     except (tifffile.TiffFileError, ValueError, OSError) as exc:
         raise InputError(f"{path}: not a readable TIFF ({exc})") from None
     return ImageData(
