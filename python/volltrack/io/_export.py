@@ -59,6 +59,10 @@ def _labels_array(labels) -> tuple[np.ndarray, tuple[float, float, float] | None
         data = image.data
         if data.ndim != 4:
             raise InputError(f"{labels}: expected a TZYX label movie, got shape {data.shape}")
+        if data.dtype == bool or not np.issubdtype(data.dtype, np.integer):
+            raise InputError(
+                f"{labels}: pixel type {data.dtype}; expected an integer TZYX label movie"
+            )
         vs = None if image.voxel_size is None else tuple(float(v) for v in image.voxel_size)
         return data, vs  # type: ignore[return-value]
     return np.asarray(labels), None

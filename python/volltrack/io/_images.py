@@ -176,6 +176,8 @@ def read_image(path: str | os.PathLike[str], *, memmap: bool = False) -> ImageDa
         raise InputError(f"{path}: no such file")
     try:
         with _quiet_tifffile(), tifffile.TiffFile(path) as tif:
+            if not tif.series:
+                raise InputError(f"{path}: not a readable TIFF (it holds no image)")
             series = tif.series[0]
             data = None
             if memmap and series.dataoffset is not None:
@@ -217,7 +219,9 @@ def read_image(path: str | os.PathLike[str], *, memmap: bool = False) -> ImageDa
     except InputError:
         raise
     except (tifffile.TiffFileError, ValueError, OSError) as exc:
-        raise InputError(f"{path}: not a readable TIFF ({exc})") from None
+        raise InputError(
+            f"{path}: not a readable TIFF ({exc}); expected a TIFF image (ImageJ hyperstack)"
+        ) from None
     return ImageData(
         data=data,
         axes=str(axes),
