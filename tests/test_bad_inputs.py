@@ -158,3 +158,48 @@ def test_xml_attack_files_are_refused_by_the_parser_itself(tmp_path, monkeypatch
             tm.read_trackmate(path)
         assert "\n" not in str(info.value)
         assert "root:" not in str(info.value)
+
+
+def test_names_in_files_cannot_write_outside_the_output_folder(tmp_path):
+    """Image, spot and track names from a file never become paths: every file the stages write
+    lies inside the output folder the user chose."""
+    from bad_inputs.corpus import IMAGE, SPOTS, trackmate_xml
+
+    evil = "../../../escape"
+    xml = trackmate_xml(
+        spots=SPOTS.replace('name="a"', f'name="{evil}"').replace('name="b"', 'name="/tmp/x"'),
+        track=f'name="{evil}" TRACK_ID="0"',
+        image=IMAGE.replace(
+            'filename="labels.tif" folder=""', f'filename="{evil}.tif" folder=".."'
+        ),
+    )
+    work = tmp_path / "a" / "b" / "c"
+    work.mkdir(parents=True)
+    (work / "tracks.xml").write_text(xml)
+    VALID_LABELS(work / "labels.tif")
+    before = {p for p in tmp_path.rglob("*")}
+    out = work / "out"
+    out.mkdir()
+    x, lab = str(work / "tracks.xml"), str(work / "labels.tif")
+    assert main(["analyze", x, "--out", str(out / "analysis"), "--quiet"]) == 0
+    assert main(["export", "geff", x, "--out", str(out / "t.geff"), "--quiet"]) == 0
+    assert main(["export", "ctc", x, "--labels", lab, "--out", str(out / "RES"), "--quiet"]) == 0
+    new = {p for p in tmp_path.rglob("*")} - before - {out}
+    assert new and all(out in p.parents for p in new), sorted(
+        new - {p for p in new if out in p.parents}
+    )
+    assert not any("escape" in p.name for p in tmp_path.rglob("*") if p != work / "tracks.xml")
+
+
+@pytest.mark.jvm
+def test_cell_names_cannot_write_outside_the_output_folder(tmp_path):
+    """A cells.csv ``name`` that looks like a path stays a name (track writes one XML file)."""
+    work = tmp_path / "w"
+    work.mkdir()
+    (work / "cells.csv").write_text("frame,x,y,z,name\n0,1,1,1,../../evil\n1,1,1,1,/tmp/evil2\n")
+    before = set(tmp_path.rglob("*"))
+    assert main(["track", str(work / "cells.csv"), "--out", str(work / "t.xml"), "--quiet"]) == 0
+    assert set(tmp_path.rglob("*")) - before == {work / "t.xml"}
+    from volltrack.io import read_trackmate
+
+    assert read_trackmate(work / "t.xml").spots["name"].tolist() == ["../../evil", "/tmp/evil2"]
