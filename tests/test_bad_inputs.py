@@ -177,14 +177,14 @@ def test_names_in_files_cannot_write_outside_the_output_folder(tmp_path):
     work.mkdir(parents=True)
     (work / "tracks.xml").write_text(xml)
     VALID_LABELS(work / "labels.tif")
-    before = {p for p in tmp_path.rglob("*")}
+    before = set(tmp_path.rglob("*"))
     out = work / "out"
     out.mkdir()
     x, lab = str(work / "tracks.xml"), str(work / "labels.tif")
     assert main(["analyze", x, "--out", str(out / "analysis"), "--quiet"]) == 0
     assert main(["export", "geff", x, "--out", str(out / "t.geff"), "--quiet"]) == 0
     assert main(["export", "ctc", x, "--labels", lab, "--out", str(out / "RES"), "--quiet"]) == 0
-    new = {p for p in tmp_path.rglob("*")} - before - {out}
+    new = set(tmp_path.rglob("*")) - before - {out}
     assert new and all(out in p.parents for p in new), sorted(
         new - {p for p in new if out in p.parents}
     )

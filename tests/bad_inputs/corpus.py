@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["CASES", "Case", "trackmate_xml", "write_case"]
+__all__ = ["CASES", "Case", "trackmate_lines", "trackmate_xml", "write_case"]
 
 Content = bytes | Callable[[Path], None]
 
@@ -672,3 +672,48 @@ if __name__ == "__main__":  # pragma: no cover
         folder.mkdir(parents=True, exist_ok=True)
         write_case(case, folder)
     print(f"wrote {len(CASES)} cases under {root}")
+
+
+def trackmate_lines(
+    spots, tracks: dict[int, list[tuple[int, int]]], filtered=None, *, image: str = IMAGE
+):
+    """A TrackMate file as lines, written as it goes (any number of spots in bounded memory).
+
+    Parameters
+    ----------
+    spots : iterable of (id, frame, x, y, z, t)
+        In frame order.
+    tracks : dict of track id -> list of (source, target) spot ids
+    filtered : iterable of int, optional
+        The ``FilteredTracks``; None writes no such element.
+    """
+    yield DECLARATION
+    yield '<TrackMate version="7.13.2">\n<Model spatialunits="micron" timeunits="sec">\n'
+    yield "<AllSpots>\n"
+    current = None
+    for sid, frame, x, y, z, t in spots:
+        if frame != current:
+            if current is not None:
+                yield "</SpotsInFrame>\n"
+            yield f'<SpotsInFrame frame="{frame}">\n'
+            current = frame
+        yield (
+            f'<Spot ID="{sid}" name="ID{sid}" FRAME="{frame}" POSITION_X="{x!r}" '
+            f'POSITION_Y="{y!r}" POSITION_Z="{z!r}" POSITION_T="{t!r}" RADIUS="1.0" '
+            'QUALITY="1.0" VISIBILITY="1"/>\n'
+        )
+    if current is not None:
+        yield "</SpotsInFrame>\n"
+    yield "</AllSpots>\n<AllTracks>\n"
+    for track_id, edges in tracks.items():
+        yield f'<Track name="Track_{track_id}" TRACK_ID="{track_id}">\n'
+        for source, target in edges:
+            yield f'<Edge SPOT_SOURCE_ID="{source}" SPOT_TARGET_ID="{target}" LINK_COST="1.0"/>\n'
+        yield "</Track>\n"
+    yield "</AllTracks>\n"
+    if filtered is not None:
+        yield "<FilteredTracks>\n"
+        for track_id in filtered:
+            yield f'<TrackID TRACK_ID="{track_id}"/>\n'
+        yield "</FilteredTracks>\n"
+    yield f"</Model>\n{image}\n</TrackMate>\n"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from volltrack._errors import InputError
 
-__all__ = ["atomic_path", "write_text_atomic"]
+__all__ = ["atomic_path", "replace_folder", "write_text_atomic"]
 
 
 @contextlib.contextmanager
@@ -60,3 +61,28 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
+
+
+def replace_folder(new: str | os.PathLike[str], target: str | os.PathLike[str]) -> Path:
+    """Put the complete folder ``new`` in place of ``target`` (a folder, a file, or nothing).
+
+    ``new`` must be in the same folder as ``target`` (a hidden temporary folder made with
+    :func:`tempfile.mkdtemp`). An existing ``target`` is first renamed into a hidden
+    ``.NAME.old.*`` folder, then ``new`` is renamed onto ``target``, then the old one is deleted;
+    so at every moment ``target`` is the whole old result, absent, or the whole new one, never a
+    mixture, even when the process is killed.
+
+    Returns
+    -------
+    pathlib.Path
+        ``target``.
+    """
+    new, target = Path(new), Path(target)
+    old = None
+    if target.exists() or target.is_symlink():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+        os.replace(target, old / "previous")
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from volltrack._errors import InputError
+from volltrack.io._atomic import replace_folder
 from volltrack.io._ctc import (
     ctc_tracks_from_lineage,
     labels_at_spots,
@@ -139,12 +140,18 @@ def export_ctc(
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        written = write_ctc_result(tmp, ctc.tracks, masks)
-        for path in old:
-            path.unlink()
-        folder.mkdir(exist_ok=True)
-        for path in written:
-            os.replace(path, folder / path.name)
+        # the new folder is built whole (with the other files of an existing one), then swapped
+        # in: killed at any moment, the folder holds the old result or the new one, not a mix
+        if folder.is_dir():
+            stale = set(old)
+            for path in folder.iterdir():
+                if path not in stale:
+                    if path.is_dir():
+                        shutil.copytree(path, tmp / path.name, symlinks=True)
+                    else:
+                        shutil.copy2(path, tmp / path.name, follow_symlinks=False)
+        write_ctc_result(tmp, ctc.tracks, masks)
+        replace_folder(tmp, folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return CTCExport(

@@ -370,7 +370,8 @@ def _parse(path: Path) -> _Parser:
     except etree.XMLSyntaxError as exc:
         where = f"{path}:{exc.lineno}" if exc.lineno else str(path)
         inside = f" inside <{stack[-1]}>" if stack else ""
-        raise InputError(f"{where}: not well-formed XML{inside}: {exc.msg}") from None
+        message = " ".join(str(exc.msg).split())  # libxml2's messages may hold line breaks
+        raise InputError(f"{where}: not well-formed XML{inside}: {message}") from None
     if stack:
         raise InputError(f"{path}: the file ends inside <{stack[-1]}> (truncated)")
     if parser.model_seen is False:
@@ -479,7 +480,8 @@ def read_trackmate(path: str | os.PathLike[str], *, all_tracks: bool = False) ->
     def keys(kind: str) -> list[str]:
         return declared.loc[declared["kind"] == kind, "feature"].tolist()
 
-    spot_keys = [k for k in keys("spot") if k not in ("ID", "FRAME")]
+    # every TrackMate spot has a position: the columns exist even in a file without spots
+    spot_keys = [*_POSITION_KEYS, *(k for k in keys("spot") if k not in ("ID", "FRAME"))]
     spots = p.spots.frame(spot_keys)
     if "name" not in spots:
         spots["name"] = pd.Series([], dtype=object)
