@@ -140,6 +140,9 @@ def main() -> int:
     parser.add_argument("--shape", type=int, nargs=3, default=(8, 64, 64))
     parser.add_argument("--spots", type=float, default=1e6)
     parser.add_argument("--work", type=Path, help="folder for the generated inputs")
+    parser.add_argument(
+        "--only", choices=("images", "xml"), help="only measure/analyze, or only the XML reader"
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="volltrack-scale-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -147,7 +150,7 @@ def main() -> int:
     rows = []
     base = baseline()
     print(f"interpreter with the libraries imported: {base:.0f} MiB peak RSS")
-    for frames in (args.frames // 10, args.frames):
+    for frames in () if args.only == "xml" else (args.frames // 10, args.frames):
         labels = work / f"labels_{frames}.tif"
         mask = work / f"mask_{frames}.tif"
         xml = work / f"tracks_{frames}.xml"
@@ -170,7 +173,7 @@ def main() -> int:
             ("analyze --mask", f"{frames} frames × 20 tracks, XML + mask {size:.0f} MiB", r)
         )
     n = int(args.spots)
-    for spots in (n // 10, n):
+    for spots in () if args.only == "images" else (n // 10, n):
         xml = work / f"big_{spots}.xml"
         t0 = time.perf_counter()
         write_xml(xml, 1000, spots // 1000)

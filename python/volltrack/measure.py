@@ -155,6 +155,19 @@ def _measure_frame(
     t: int, labels, raw, mask, vs: tuple[float, float, float], channels: int
 ) -> dict[str, np.ndarray]:
     """Measure frame ``t``; returns column arrays (no ``id``), rows in label order."""
+    from volltrack.io._images import release_frame
+
+    try:
+        return _measure_one_frame(t, labels, raw, mask, vs, channels)
+    finally:
+        for array in (labels, raw, mask):
+            if array is not None and (array is not mask or mask.shape[0] > 1):
+                release_frame(array, t)
+
+
+def _measure_one_frame(
+    t: int, labels, raw, mask, vs: tuple[float, float, float], channels: int
+) -> dict[str, np.ndarray]:
     lab = np.asarray(labels[t])
     if lab.dtype.kind == "i" and lab.size and lab.min() < 0:
         z, y, x = np.argwhere(lab < 0)[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import mmap
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ import numpy as np
 from volltrack._errors import InputError
 from volltrack.io._atomic import atomic_path
 
-__all__ = ["ImageData", "read_image", "write_imagej_tzyx"]
+__all__ = ["ImageData", "read_image", "release_frame", "write_imagej_tzyx"]
 
 _IMAGEJ_DTYPES = (np.uint8, np.uint16, np.float32)
 
@@ -137,6 +138,34 @@ def _quiet_tifffile() -> Iterator[None]:
         yield
     finally:
         logger.disabled = before
+
+
+def release_frame(array, t: int) -> None:
+    """Drop frame ``t`` of a memory-mapped array from this process's resident memory.
+
+    Pages of a file mapping that were read stay resident (and count in the peak RSS) until the
+    mapping closes; telling the kernel they are not needed (``MADV_DONTNEED``) after a frame is
+    measured keeps the resident memory at about one frame whatever the movie's length. The pages
+    stay in the page cache, so nothing is read twice. Anything else than a NumPy memory map (or
+    a platform without ``madvise``) is left alone.
+    """
+    mm = getattr(array, "_mmap", None)
+    if mm is None or not hasattr(mm, "madvise") or not hasattr(mmap, "MADV_DONTNEED"):
+        return
+    top = array
+    while isinstance(top.base, np.ndarray):
+        top = top.base
+    frame = array[t]
+    if not isinstance(getattr(top, "offset", None), int) or not frame.flags.c_contiguous:
+        return
+    map_start = top.ctypes.data - top.offset % mmap.ALLOCATIONGRANULARITY
+    begin = frame.ctypes.data - map_start
+    end = begin + frame.nbytes
+    page = mmap.PAGESIZE
+    first, last = -(-begin // page) * page, end // page * page
+    if last > first:
+        with contextlib.suppress(OSError, ValueError):
+            mm.madvise(mmap.MADV_DONTNEED, first, last - first)
 
 
 def _rational(value: object) -> float:
