@@ -490,7 +490,8 @@ def read_trackmate(path: str | os.PathLike[str], *, all_tracks: bool = False) ->
         frame = _ids(
             spots[["FRAME"]].copy(), "FRAME", "frame", p.spots, path, "Spot", (0, MAX_FRAME)
         )
-        _finite(spots, _POSITION_KEYS, p, path)
+        # a position some spot has must be finite in every spot (2D files may lack Z)
+        _finite(spots, tuple(k for k in _POSITION_KEYS if k in p.spots.numbers), p, path)
     else:
         spots = spots.drop(columns=["ID"], errors="ignore")
         sid = pd.Series([], dtype=np.int64, name="id")
