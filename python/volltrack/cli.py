@@ -22,7 +22,11 @@ __all__ = ["STAGES", "build_parser", "main", "one_line"]
 #: stage name -> (one-line help, module under volltrack._cli or None when not implemented yet,
 #: the issue that tracks it when not implemented)
 STAGES: dict[str, tuple[str, str | None, int | None]] = {
-    "segment": ("segment a TZYX movie into cell labels (N2V, StarDist-3D, U-Net, fusion)", None, 4),
+    "segment": (
+        "segment a TZYX movie into cell labels (N2V, StarDist-3D, U-Net, fusion)",
+        "segment",
+        None,
+    ),
     "measure": ("measure labels into the cell table cells.csv", "measure", None),
     "track": ("track cells.csv with BTrackmate into a TrackMate XML", "track", None),
     "analyze": (
@@ -32,7 +36,11 @@ STAGES: dict[str, tuple[str, str | None, int | None]] = {
     ),
     "run": ("run the whole pipeline from a volltrack.toml file", None, 7),
     "demo": ("generate a synthetic movie and run everything that exists on it", "demo", None),
-    "train": ("train the segmentation models on raw/ + labels/ folders", None, 4),
+    "train": (
+        "train the segmentation models (raw/ + labels/ folders or a recipe) into a bundle",
+        "train",
+        None,
+    ),
     "evaluate": ("score segmentation or tracking against ground truth", "evaluate", None),
     "export": ("export a TrackMate XML as a CTC result or a GEFF graph", "export", None),
     "synth": (

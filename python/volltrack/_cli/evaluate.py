@@ -15,6 +15,10 @@ __all__ = ["KINDS", "add_arguments", "run"]
 
 #: kind -> (one-line help, module under volltrack._cli, or None when not implemented yet)
 KINDS: dict[str, tuple[str, str | None]] = {
+    "segmentation": (
+        "AP at IoU thresholds, PQ, Dice/NRMSE/SSIM of label images against ground truth",
+        "evaluate_segmentation",
+    ),
     "tracking": (
         "CTC DET/TRA/LNK, division and link scores of a TrackMate XML or CTC result",
         "evaluate_tracking",

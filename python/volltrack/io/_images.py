@@ -247,7 +247,7 @@ def read_image(path: str | os.PathLike[str], *, memmap: bool = False) -> ImageDa
             unit = ij.get("unit")
     except InputError:
         raise
-    except (tifffile.TiffFileError, ValueError, OSError) as exc:
+    except (tifffile.TiffFileError, ValueError, OSError, IndexError) as exc:
         raise InputError(
             f"{path}: not a readable TIFF ({exc}); expected a TIFF image (ImageJ hyperstack)"
         ) from None

@@ -100,8 +100,9 @@ public final class TrackFeatureCalculator {
     }
 
     // Duration, displacement, location, quality.
-    Spot first = null;
-    Spot last = null;
+    // Frame order gives the ends when times cannot (NaN or infinite POSITION_T, or dt).
+    Spot first = spots.get(0);
+    Spot last = spots.get(spots.size() - 1);
     double tmin = Double.POSITIVE_INFINITY;
     double tmax = Double.NEGATIVE_INFINITY;
     double sx = 0;

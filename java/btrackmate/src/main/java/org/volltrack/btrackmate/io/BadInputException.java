@@ -48,9 +48,19 @@ public class BadInputException extends IllegalArgumentException {
     return sb.toString();
   }
 
-  private static String oneLine(String s) {
-    return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+  /**
+   * The text on one line: each run of line breaks (with the spaces around it) becomes one space.
+   * Line breaks are every character after which Python's {@code str.splitlines()} or a text viewer
+   * starts a new line: CR, LF, VT, FF, the file/group/record separators, NEL, U+2028 and U+2029
+   * (messages quote the user's text, which may hold any of them).
+   */
+  static String oneLine(String s) {
+    return s == null ? "" : LINE_BREAKS.matcher(s).replaceAll(" ").trim();
   }
+
+  private static final java.util.regex.Pattern LINE_BREAKS =
+      java.util.regex.Pattern.compile(
+          "[ \\t]*[\\r\\n\\u000b\\u000c\\u001c-\\u001e\\u0085\\u2028\\u2029]+[ \\t]*");
 
   /** The file or other source of the bad input. */
   public String source() {

@@ -41,7 +41,8 @@ import org.volltrack.btrackmate.model.SpotCollection;
  * <ul>
  *   <li>Rows are numbered as CSV records from 1 = the header (so "row 2" is the first cell; it is the
  *       file's line number unless blank lines or quoted line breaks come before it).
- *   <li>{@code frame}: an integer &ge; 0 ({@code 3} or {@code 3.0}; not {@code 3.5}).
+ *   <li>{@code frame}: an integer in 0 … 999,999 ({@link SpotCollection#MAX_FRAMES} frames at most;
+ *       {@code 3} or {@code 3.0}; not {@code 3.5}).
  *   <li>{@code id}: an integer literal &ge; 0, unique. Without an {@code id} column the spots get IDs 0,
  *       1, 2, … in row order.
  *   <li>{@code radius}: finite and &gt; 0. When the column is absent or the cell empty: the radius of
@@ -283,10 +284,13 @@ public final class CellsCsvReader {
             "row " + r.getRecordNumber(),
             "has " + r.size() + " fields; expected " + names.size() + ", one per header column");
       }
-      long frame = integral(r, CellColumns.FRAME, "an integer frame >= 0");
-      if (frame < 0 || frame > Integer.MAX_VALUE) {
+      long frame =
+          integral(r, CellColumns.FRAME, "an integer frame in 0.." + (SpotCollection.MAX_FRAMES - 1));
+      if (frame < 0 || frame >= SpotCollection.MAX_FRAMES) {
         throw new BadInputException(
-            source, where(r, CellColumns.FRAME), "expected an integer frame >= 0, got '" + value(r, CellColumns.FRAME) + "'");
+            source, where(r, CellColumns.FRAME),
+            "expected an integer frame in 0.." + (SpotCollection.MAX_FRAMES - 1) + ", got '"
+                + value(r, CellColumns.FRAME) + "'");
       }
       double x = finite(r, CellColumns.X, "a finite number");
       double y = finite(r, CellColumns.Y, "a finite number");
@@ -396,6 +400,13 @@ public final class CellsCsvReader {
     if (volume == null || !(volume > 0) || Double.isInfinite(volume)) {
       return 1.0;
     }
-    return planar ? Math.sqrt(volume / Math.PI) : Math.cbrt(3.0 * volume / (4.0 * Math.PI));
+    double r = planar ? Math.sqrt(volume / Math.PI) : Math.cbrt(3.0 * volume / (4.0 * Math.PI));
+    if (!(r > 0) || Double.isInfinite(r)) {
+      // 3V/4π underflowed to 0 (a subnormal volume) or overflowed (V near Double.MAX_VALUE).
+      r = planar
+          ? Math.sqrt(volume) / Math.sqrt(Math.PI)
+          : Math.cbrt(volume) * Math.cbrt(3.0 / (4.0 * Math.PI));
+    }
+    return r;
   }
 }

@@ -58,6 +58,12 @@ final class StaxCursor {
     } catch (XMLStreamException e) {
       Location l = e.getLocation();
       String msg = e.getMessage();
+      for (Throwable t = e; t != null; t = t.getCause() != null ? t.getCause() : nested(t)) {
+        if (t instanceof java.nio.charset.CharacterCodingException) {
+          msg = "not valid UTF-8 text (a malformed byte sequence)";
+          break;
+        }
+      }
       if (msg != null && msg.contains("Message: ")) {
         msg = msg.substring(msg.indexOf("Message: ") + 9);
       }
@@ -74,6 +80,10 @@ final class StaxCursor {
       throw error(null, "entity reference &" + r.getLocalName() + "; is not allowed");
     }
     return ev;
+  }
+
+  private static Throwable nested(Throwable t) {
+    return t instanceof XMLStreamException ? ((XMLStreamException) t).getNestedException() : null;
   }
 
   /** Advances to the next child element of the current one; false at the current's end tag. */

@@ -30,19 +30,19 @@ public final class TrackMateXmlException extends IOException {
     this.file = file;
     this.element = element;
     this.line = line;
-    this.problem = problem == null ? "" : problem.replace('\n', ' ').replace('\r', ' ');
+    this.problem = problem == null ? "" : BadInputException.oneLine(problem);
   }
 
   private static String format(String file, String element, int line, String problem) {
     StringBuilder sb = new StringBuilder();
-    sb.append(file);
+    sb.append(BadInputException.oneLine(file));
     if (line > 0) {
       sb.append(':').append(line);
     }
     if (element != null) {
       sb.append(": <").append(element).append('>');
     }
-    sb.append(": ").append(problem.replace('\n', ' ').replace('\r', ' '));
+    sb.append(": ").append(BadInputException.oneLine(problem));
     return sb.toString();
   }
 

@@ -3,6 +3,10 @@ package org.volltrack.btrackmate.io;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +17,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
@@ -88,14 +94,22 @@ public final class TrackMateXmlReader {
     } catch (IllegalArgumentException ignored) {
       // Not every StAX implementation knows the property; DTDs are refused below anyway.
     }
+    BufferedInputStream buffered =
+        in instanceof BufferedInputStream ? (BufferedInputStream) in : new BufferedInputStream(in, 1 << 16);
+    Reader utf8 = utf8Reader(buffered);
     XMLStreamReader r;
     try {
-      r = f.createXMLStreamReader(in);
+      r = utf8 != null ? f.createXMLStreamReader(utf8) : f.createXMLStreamReader(buffered);
     } catch (XMLStreamException e) {
       throw new TrackMateXmlException(sourceName, null, -1, "cannot parse XML: " + e.getMessage(), e);
     }
     try {
       return new Parse(r, sourceName).file();
+    } catch (IllegalArgumentException e) {
+      // A value the model refuses (an empty feature key, a NaN threshold, a non-finite ROI, …).
+      javax.xml.stream.Location l = r.getLocation();
+      throw new TrackMateXmlException(
+          sourceName, null, l == null ? -1 : l.getLineNumber(), "unusable content: " + e.getMessage(), e);
     } finally {
       try {
         r.close();
@@ -103,6 +117,48 @@ public final class TrackMateXmlReader {
         // closing a reader that already failed
       }
     }
+  }
+
+  private static final Pattern ENCODING =
+      Pattern.compile("encoding\\s*=\\s*[\"']([A-Za-z0-9._\\-]+)[\"']");
+
+  /**
+   * A strict UTF-8 reader over the stream, past any byte-order mark, when the file is UTF-8 (as
+   * TrackMate writes it: no other encoding declared, no UTF-16 mark); null otherwise, and the XML
+   * parser decodes. Decoding here makes a malformed byte one {@link TrackMateXmlException}: the
+   * JDK's parser would also print a "[Fatal Error]" line of its own on the standard error stream.
+   */
+  static Reader utf8Reader(BufferedInputStream in) throws IOException {
+    byte[] head = new byte[512];
+    in.mark(head.length);
+    int n = 0;
+    for (int k; n < head.length && (k = in.read(head, n, head.length - n)) > 0; ) {
+      n += k;
+    }
+    in.reset();
+    int bom = 0;
+    if (n >= 3 && head[0] == (byte) 0xEF && head[1] == (byte) 0xBB && head[2] == (byte) 0xBF) {
+      bom = 3;
+    } else if (n >= 2 && (head[0] == (byte) 0xFE || head[0] == (byte) 0xFF || head[0] == 0 || head[1] == 0)) {
+      return null; // UTF-16 or UTF-32
+    }
+    String prolog = new String(head, bom, n - bom, StandardCharsets.ISO_8859_1);
+    if (prolog.startsWith("<?xml")) {
+      int end = prolog.indexOf("?>");
+      Matcher m = ENCODING.matcher(end < 0 ? prolog : prolog.substring(0, end));
+      if (m.find() && !m.group(1).equalsIgnoreCase("UTF-8") && !m.group(1).equalsIgnoreCase("UTF8")) {
+        return null;
+      }
+    }
+    for (int i = 0; i < bom; i++) {
+      in.read();
+    }
+    return new InputStreamReader(
+        in,
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT));
   }
 
   /** Compares dotted versions by their leading numbers: "3.4.2" &lt; "7.0.0-SNAPSHOT". */
@@ -313,8 +369,10 @@ public final class TrackMateXmlReader {
           continue;
         }
         int frame = c.parseInt("frame", c.required("frame"));
-        if (frame < 0) {
-          throw c.error("SpotsInFrame", "frame must be >= 0, got " + frame);
+        if (frame < 0 || frame >= SpotCollection.MAX_FRAMES) {
+          throw c.error(
+              "SpotsInFrame",
+              "frame must be in 0.." + (SpotCollection.MAX_FRAMES - 1) + ", got " + frame);
         }
         frames.add(frame);
         while (c.nextChild()) {
@@ -549,7 +607,7 @@ public final class TrackMateXmlReader {
           return;
         }
         n[i] = c.parseInt(sizes[i], v);
-        if (n[i] < 1) {
+        if (n[i] < 1 || (i == 3 && n[i] > SpotCollection.MAX_FRAMES)) {
           warnings.add("ImageData has " + sizes[i] + "=" + n[i] + "; image size unknown");
           return;
         }

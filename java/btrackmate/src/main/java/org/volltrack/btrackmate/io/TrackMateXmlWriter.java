@@ -1,7 +1,11 @@
 package org.volltrack.btrackmate.io;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
 import org.volltrack.btrackmate.features.EdgeFeatureCalculator;
 import org.volltrack.btrackmate.features.FeatureDeclaration;
 import org.volltrack.btrackmate.features.TrackFeatureCalculator;
@@ -34,7 +35,8 @@ import org.volltrack.btrackmate.model.FeatureKeys;
  * Writes a {@link TrackMateDocument} as a TrackMate XML file that Fiji's "Load a TrackMate file"
  * opens, following the writer checklist of spec {@code trackmate.md} §2.11.
  *
- * <p>The file is streamed (StAX), so its size is bounded by the model in memory, not by a DOM.
+ * <p>The file is streamed (see {@link IndentingXmlOut}), so its size is bounded by the model in
+ * memory, not by a DOM.
  * Layout: root {@code TrackMate} with {@code version} {@value #FORMAT_VERSION} (the TrackMate
  * schema version this writer follows; TrackMate refuses versions below 2.1.0), {@code Log},
  * {@code Model} (units, FeatureDeclarations, AllSpots with a SpotsInFrame for every frame 0 …
@@ -91,27 +93,21 @@ public final class TrackMateXmlWriter {
    * @throws IllegalArgumentException as {@link #write(TrackMateDocument, Path)}
    */
   public static void write(TrackMateDocument document, OutputStream out) throws IOException {
-    try {
-      XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(out, "UTF-8");
-      w.writeStartDocument("UTF-8", "1.0");
-      new Run(document, new IndentingXmlOut(w)).write();
-      w.writeCharacters("\n");
-      w.writeEndDocument();
-      w.flush();
-      w.close();
-      out.flush();
-    } catch (XMLStreamException e) {
-      Throwable c = e.getNestedException() != null ? e.getNestedException() : e.getCause();
-      if (c instanceof IOException) {
-        throw (IOException) c;
-      }
-      throw new IOException("cannot write TrackMate XML: " + e.getMessage(), e);
-    }
+    Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+    IndentingXmlOut x = new IndentingXmlOut(w);
+    x.declaration();
+    new Run(document, x).write();
+    x.finish();
+    out.flush();
   }
+
+  private static final long NEGATIVE_ZERO = Double.doubleToRawLongBits(-0.0);
 
   /** Formats a number as TrackMate does: integers for int features, else Double.toString. */
   static String number(double v, boolean isInt) {
-    if (isInt && Double.isFinite(v) && v == Math.rint(v) && Math.abs(v) < 9.007199254740992E15) {
+    // -0.0 stays "-0.0": "0" would read back as +0.0.
+    if (isInt && Double.isFinite(v) && v == Math.rint(v) && Math.abs(v) < 9.007199254740992E15
+        && Double.doubleToRawLongBits(v) != NEGATIVE_ZERO) {
       return Long.toString((long) v);
     }
     return Double.toString(v);
@@ -139,8 +135,9 @@ public final class TrackMateXmlWriter {
       double maxY = 0;
       double maxZ = 0;
       for (Spot s : model.spots().all()) {
-        maxX = Math.max(maxX, s.x() + Math.max(0, s.radius()));
-        maxY = Math.max(maxY, s.y() + Math.max(0, s.radius()));
+        double r = s.radius() > 0 ? s.radius() : 0; // NaN (a file's RADIUS="NaN") counts as 0
+        maxX = Math.max(maxX, s.x() + r);
+        maxY = Math.max(maxY, s.y() + r);
         maxZ = Math.max(maxZ, s.z());
       }
       int nframes = model.spots().byFrame().isEmpty() ? 1 : model.spots().byFrame().lastKey() + 1;
@@ -149,10 +146,13 @@ public final class TrackMateXmlWriter {
     }
 
     private static int pixels(double extent) {
+      if (!(extent > 0)) {
+        return 1;
+      }
       return (int) Math.min(Integer.MAX_VALUE, Math.floor(extent) + 1);
     }
 
-    void write() throws XMLStreamException {
+    void write() throws IOException {
       x.start("TrackMate");
       x.attr("version", FORMAT_VERSION);
       x.start("Log");
@@ -170,7 +170,7 @@ public final class TrackMateXmlWriter {
       x.end();
     }
 
-    private void writeModel() throws XMLStreamException {
+    private void writeModel() throws IOException {
       x.start("Model");
       x.attr("spatialunits", cal.spaceUnit());
       x.attr("timeunits", cal.timeUnit());
@@ -212,7 +212,7 @@ public final class TrackMateXmlWriter {
       return new ArrayList<>(out.values());
     }
 
-    private void writeDeclarations(List<FeatureDeclaration> spotDecl) throws XMLStreamException {
+    private void writeDeclarations(List<FeatureDeclaration> spotDecl) throws IOException {
       x.start("FeatureDeclarations");
       writeFeatureList("SpotFeatures", spotDecl);
       writeFeatureList("EdgeFeatures", TrackMateFeatures.EDGE);
@@ -221,7 +221,7 @@ public final class TrackMateXmlWriter {
     }
 
     private void writeFeatureList(String element, List<FeatureDeclaration> decl)
-        throws XMLStreamException {
+        throws IOException {
       x.start(element);
       for (FeatureDeclaration d : decl) {
         x.empty("Feature");
@@ -234,7 +234,7 @@ public final class TrackMateXmlWriter {
       x.end();
     }
 
-    private void writeSpots(List<FeatureDeclaration> spotDecl) throws XMLStreamException {
+    private void writeSpots(List<FeatureDeclaration> spotDecl) throws IOException {
       Map<String, Boolean> isInt = new LinkedHashMap<>();
       for (FeatureDeclaration d : spotDecl) {
         isInt.put(d.key(), d.isInt());
@@ -262,7 +262,7 @@ public final class TrackMateXmlWriter {
       x.end();
     }
 
-    private void writeSpot(Spot s, Map<String, Boolean> isInt) throws XMLStreamException {
+    private void writeSpot(Spot s, Map<String, Boolean> isInt) throws IOException {
       double[] roi = doc.roi(s.id());
       if (roi == null) {
         x.empty("Spot");
@@ -298,7 +298,7 @@ public final class TrackMateXmlWriter {
       }
     }
 
-    private void writeTracks() throws XMLStreamException {
+    private void writeTracks() throws IOException {
       TrackFeatureCalculator tracks = new TrackFeatureCalculator(model, cal);
       if (model.tracks().isEmpty()) {
         x.empty("AllTracks");
@@ -338,7 +338,7 @@ public final class TrackMateXmlWriter {
       return (int) id;
     }
 
-    private void writeSettings() throws XMLStreamException {
+    private void writeSettings() throws IOException {
       x.start("Settings");
       x.empty("ImageData");
       x.attr("filename", image.filename());
@@ -388,7 +388,7 @@ public final class TrackMateXmlWriter {
     }
 
     private void writeFilters(String element, List<FeatureFilter> filters)
-        throws XMLStreamException {
+        throws IOException {
       if (filters.isEmpty()) {
         x.empty(element);
         return;
@@ -403,7 +403,7 @@ public final class TrackMateXmlWriter {
       x.end();
     }
 
-    private void writeAnalyzers(String element, String[] keys) throws XMLStreamException {
+    private void writeAnalyzers(String element, String[] keys) throws IOException {
       x.start(element);
       for (String k : keys) {
         x.empty("Analyzer");
@@ -412,7 +412,7 @@ public final class TrackMateXmlWriter {
       x.end();
     }
 
-    private void writeTracker() throws XMLStreamException {
+    private void writeTracker() throws IOException {
       if (doc.lapSettings() == null) {
         x.empty(LapSettingsXml.ELEMENT);
         x.attr(LapSettingsXml.TRACKER_NAME_ATTRIBUTE, MANUAL_TRACKER);
@@ -428,7 +428,7 @@ public final class TrackMateXmlWriter {
     }
 
     /** Writes a DOM element (attributes and child elements; no text) through the stream. */
-    private void writeDom(Element e) throws XMLStreamException {
+    private void writeDom(Element e) throws IOException {
       List<Element> children = new ArrayList<>();
       NodeList nodes = e.getChildNodes();
       for (int i = 0; i < nodes.getLength(); i++) {

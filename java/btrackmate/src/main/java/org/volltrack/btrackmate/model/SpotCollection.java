@@ -19,6 +19,13 @@ import java.util.TreeMap;
  */
 public final class SpotCollection {
 
+  /**
+   * The most frames a movie may have (frame indices 0 … {@code MAX_FRAMES − 1}). Every frame up to
+   * the last one is kept (and written to TrackMate XML), so a bound on the frame index keeps memory
+   * and files bounded: one cell at frame 2,000,000,000 would otherwise ask for two billion frames.
+   */
+  public static final int MAX_FRAMES = 1_000_000;
+
   private final NavigableMap<Integer, List<Spot>> byFrame;
   private final Map<Long, Spot> byId;
 

@@ -109,16 +109,26 @@ public final class LAPJV {
       return x;
     }
 
-    // 3. Augmenting row reduction, twice.
+    // 3. Augmenting row reduction, twice. Without a complete assignment the rows competing for
+    // too few columns would keep lowering those columns' prices forever; so once the rows scanned
+    // exceed a generous budget, the sparsity pattern is checked once (maximum matching) and the
+    // reduction goes on, unchanged, only when a complete assignment exists.
+    long scans = 0;
+    final long budget = 16L * (nRows + 16);
     for (int pass = 0; pass < 2; pass++) {
       int k = 0;
       final int previous = nFree;
       nFree = 0;
       while (k < previous) {
+        if (++scans == budget && !hasCompleteAssignment(cm)) {
+          throw new IllegalArgumentException(
+              "LAPJV: the sparsity pattern admits no assignment of all " + nRows
+                  + " rows; no complete assignment exists");
+        }
         final int i = free[k++];
         double best = Double.MAX_VALUE;
         double second = Double.MAX_VALUE;
-        int jBest = 0;
+        int jBest = -1;
         int jSecond = -1;
         for (int e = start[i], end = start[i] + number[i]; e < end; e++) {
           int j = kk[e];
@@ -134,6 +144,13 @@ public final class LAPJV {
               jBest = j;
             }
           }
+        }
+        if (jBest < 0) {
+          // Every column of the row is priced out by rows that have no other choice (their price
+          // was lowered by an unbounded second-best): without this check the row would be given
+          // column 0, which need not even be one of its entries.
+          throw new IllegalArgumentException(
+              "LAPJV: row " + i + " has no usable column; no complete assignment exists");
         }
         int i0 = y[jBest];
         if (best < second) {
@@ -162,6 +179,106 @@ public final class LAPJV {
     // 4. Shortest augmenting paths.
     new Augmenter(cm, x, y, v).run(free, nFree);
     return x;
+  }
+
+  /**
+   * True when every row can be given a distinct column among its entries (Hopcroft–Karp maximum
+   * matching on the sparsity pattern, costs ignored).
+   */
+  static boolean hasCompleteAssignment(SparseCostMatrix cm) {
+    final int n = cm.nRows();
+    final int m = cm.nCols();
+    if (n > m) {
+      return false;
+    }
+    final int[] kk = cm.kk;
+    final int[] start = cm.start;
+    final int[] number = cm.number;
+    final int[] rowMate = new int[n];
+    final int[] colMate = new int[m];
+    Arrays.fill(rowMate, -1);
+    Arrays.fill(colMate, -1);
+    int matched = 0;
+    for (int i = 0; i < n; i++) { // greedy start
+      for (int k = start[i], end = start[i] + number[i]; k < end; k++) {
+        if (colMate[kk[k]] < 0) {
+          rowMate[i] = kk[k];
+          colMate[kk[k]] = i;
+          matched++;
+          break;
+        }
+      }
+    }
+    final int[] dist = new int[n];
+    final int[] queue = new int[n];
+    final int[] next = new int[n];
+    final int[] stack = new int[n + 1];
+    while (matched < n) {
+      // Layers of rows by alternating-path distance from the free rows.
+      int head = 0;
+      int tail = 0;
+      for (int i = 0; i < n; i++) {
+        dist[i] = rowMate[i] < 0 ? 0 : -1;
+        if (rowMate[i] < 0) {
+          queue[tail++] = i;
+        }
+      }
+      boolean reachesFreeColumn = false;
+      while (head < tail) {
+        int i = queue[head++];
+        for (int k = start[i], end = start[i] + number[i]; k < end; k++) {
+          int owner = colMate[kk[k]];
+          if (owner < 0) {
+            reachesFreeColumn = true;
+          } else if (dist[owner] < 0) {
+            dist[owner] = dist[i] + 1;
+            queue[tail++] = owner;
+          }
+        }
+      }
+      if (!reachesFreeColumn) {
+        return false;
+      }
+      // Vertex-disjoint augmenting paths along the layers (iterative depth-first search).
+      for (int i = 0; i < n; i++) {
+        next[i] = start[i];
+      }
+      for (int r = 0; r < n; r++) {
+        if (rowMate[r] >= 0) {
+          continue;
+        }
+        int sp = 0;
+        stack[sp++] = r;
+        while (sp > 0) {
+          int i = stack[sp - 1];
+          if (next[i] == start[i] + number[i]) {
+            dist[i] = -1; // dead end for this phase
+            sp--;
+            if (sp > 0) {
+              next[stack[sp - 1]]++;
+            }
+            continue;
+          }
+          int owner = colMate[kk[next[i]]];
+          if (owner < 0) {
+            for (int t = sp - 1; t >= 0; t--) {
+              int row = stack[t];
+              int col = kk[next[row]];
+              rowMate[row] = col;
+              colMate[col] = row;
+            }
+            matched++;
+            break;
+          }
+          if (dist[owner] == dist[i] + 1) {
+            stack[sp++] = owner;
+          } else {
+            next[i]++;
+          }
+        }
+      }
+    }
+    return true;
   }
 
   /** The shortest-augmenting-path phase, with its work arrays. */

@@ -80,7 +80,7 @@ class MainBadInputTest {
         c("NaN coordinate", d -> cells(d, "frame,x,y,z\n0,NaN,2,3\n"), "cells.csv: row 2, column 'x': expected a finite number, got 'NaN'"),
         c("infinite coordinate", d -> cells(d, "frame,x,y,z\n0,1,-inf,3\n"), "cells.csv: row 2, column 'y': expected a finite number, got '-inf'"),
         c("duplicate ids", d -> cells(d, "id,frame,x,y,z\n5,0,0,0,0\n5,1,0,0,0\n"), "cells.csv: row 3, column 'id': duplicate id 5 (first used in row 2)"),
-        c("negative frame", d -> cells(d, "frame,x,y,z\n-1,0,0,0\n"), "cells.csv: row 2, column 'frame': expected an integer frame >= 0, got '-1'"),
+        c("negative frame", d -> cells(d, "frame,x,y,z\n-1,0,0,0\n"), "cells.csv: row 2, column 'frame': expected an integer frame in 0..999999, got '-1'"),
         c("empty file", d -> cells(d, ""), "cells.csv: file is empty"),
         c("id beyond TrackMate's int", d -> cells(d, "id,frame,x,y,z\n2147483648,0,0,0,0\n"), "cells.csv: spot id 2147483648: TrackMate spot IDs are Java ints"),
         c("float label image", d -> Arrays.asList("--labels", tiff(d, "float.tif", true, 2, 3).toString()), "float.tif: is a 32-bit floating-point image; expected an integer label image"),

@@ -17,6 +17,17 @@ class BadInputExceptionTest {
   }
 
   @Test
+  void everyKindOfLineBreakInQuotedUserTextIsFlattened() {
+    // Found by CellsCsvReaderFuzzTest: a cell holding U+0085 or U+2028 came back in the message,
+    // which Python's str.splitlines() (and some viewers) split into two lines.
+    String text = "a\u0085b\u2028c\u2029d\u000be\u000cf\u001cg\r\nh";
+    BadInputException e = new BadInputException("c.csv", "row 2, column 'y'", "got '" + text + "'");
+    assertEquals("c.csv: row 2, column 'y': got 'a b c d e f g h'", e.getMessage());
+    TrackMateXmlException x = new TrackMateXmlException("t\u2028.xml", "Spot", 3, "got '" + text + "'", null);
+    assertEquals("t .xml:3: <Spot>: got 'a b c d e f g h'", x.getMessage());
+  }
+
+  @Test
   void emptyWhereIsLeftOut() {
     assertEquals("a.tif: file not found", new BadInputException("a.tif", "", "file not found").getMessage());
     assertEquals("a.tif: file not found", new BadInputException("a.tif", null, "file not found").getMessage());

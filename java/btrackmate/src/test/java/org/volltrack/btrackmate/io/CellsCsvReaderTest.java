@@ -302,8 +302,8 @@ class CellsCsvReaderTest {
 
   @Test
   void negativeOrNonIntegerFrameIsAnError() throws IOException {
-    assertTrue(error("frame,x,y,z\n-1,0,0,0\n").endsWith("row 2, column 'frame': expected an integer frame >= 0, got '-1'"));
-    assertTrue(error("frame,x,y,z\n1.5,0,0,0\n").endsWith("row 2, column 'frame': expected an integer frame >= 0, got '1.5'"));
+    assertTrue(error("frame,x,y,z\n-1,0,0,0\n").endsWith("row 2, column 'frame': expected an integer frame in 0..999999, got '-1'"));
+    assertTrue(error("frame,x,y,z\n1.5,0,0,0\n").endsWith("row 2, column 'frame': expected an integer frame in 0..999999, got '1.5'"));
     assertTrue(error("frame,x,y,z\n99999999999,0,0,0\n").contains("column 'frame'"));
   }
 
@@ -359,6 +359,31 @@ class CellsCsvReaderTest {
     assertTrue(error("frame,x,y,z,label\n0,0,0,0,2.5\n").contains("column 'label': expected an integer label, got '2.5'"));
     assertTrue(error("frame,x,y,z,radius\n0,0,0,0,0\n").contains("column 'radius': expected a finite radius > 0"));
     assertTrue(error("frame,x,y,z,quality\n0,0,0,0,nan\n").contains("column 'quality': expected a finite quality"));
+  }
+
+  @Test
+  void aFrameBeyondAMillionIsAnErrorNotAnOutOfMemoryError() throws IOException {
+    // One cell at frame 2^31 - 1 used to make the reader create every frame up to it and run out
+    // of memory after a minute (the CLI then failed with an internal error).
+    String m = error("frame,x,y\n2147483647,1,2\n");
+    assertTrue(m.endsWith("row 2, column 'frame': expected an integer frame in 0..999999, got '2147483647'"), m);
+    assertTrue(error("frame,x,y\n1000000,1,2\n").contains("frame in 0..999999"));
+    assertEquals(999_999, read("frame,x,y\n999999,1,2\n").spots().get(0).frame());
+  }
+
+  @Test
+  void defaultRadiusOfExtremeVolumesIsFiniteAndPositive() throws IOException {
+    // Found by CellsCsvReaderFuzzTest: 3V/4π underflowed to radius 0 for a subnormal volume and
+    // overflowed to an infinite radius near Double.MAX_VALUE.
+    for (boolean planar : new boolean[] {false, true}) {
+      for (double v : new double[] {Double.MIN_VALUE, 1e-320, Double.MAX_VALUE, 1e308}) {
+        double r = CellsCsvReader.defaultRadius(v, planar);
+        assertTrue(r > 0 && Double.isFinite(r), v + " -> " + r);
+      }
+    }
+    assertEquals(Math.cbrt(Double.MIN_VALUE) * Math.cbrt(3 / (4 * Math.PI)),
+        read("frame,x,y,z,volume\n0,0,0,1,4.9e-324\n").spots().get(0).radius());
+    assertTrue(Double.isFinite(read("frame,x,y,z,volume\n0,0,0,1,1.7e308\n").spots().get(0).radius()));
   }
 
   @Test

@@ -128,6 +128,70 @@ class TrackMateXmlReaderErrorsTest {
   }
 
   @Test
+  void framesBeyondAMillionAreRefusedOrDropped() throws Exception {
+    // Rewriting such a file would write a SpotsInFrame for every frame up to it.
+    TrackMateXmlException e =
+        fails(file("7.0.0", SPOTS.replace("frame=\"1\"", "frame=\"2000000000\"").replace("FRAME=\"1\"", "FRAME=\"2000000000\"") + TRACKS, ""));
+    assertTrue(e.getMessage().contains("frame must be in 0..999999, got 2000000000"), e.getMessage());
+    String settings =
+        "  <Settings>\n    <ImageData filename=\"\" folder=\"\" width=\"10\" height=\"10\" nslices=\"1\""
+            + " nframes=\"2000000000\" pixelwidth=\"1\" pixelheight=\"1\" voxeldepth=\"1\" timeinterval=\"1\"/>\n"
+            + "    <InitialSpotFilter feature=\"QUALITY\" value=\"0.0\" isabove=\"true\"/>\n"
+            + "    <SpotFilterCollection/>\n    <TrackFilterCollection/>\n  </Settings>\n";
+    TrackMateXmlFile f = TrackMateXmlReader.read(write(file("7.0.0", SPOTS + TRACKS, settings)));
+    assertNull(f.document().image());
+    assertTrue(f.warnings().toString().contains("nframes=2000000000"), f.warnings().toString());
+  }
+
+  @Test
+  void invalidUtf8IsOneErrorAndNothingOnStandardError() throws Exception {
+    // Found by TrackMateXmlFuzzTest: the JDK parser printed "[Fatal Error] ..." on stderr besides
+    // the error, so the command line showed two lines.
+    byte[] good = file("7.0.0", SPOTS + TRACKS, "").replace("name=\"a\"", "name=\"\u00e9\"")
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] bad = good.clone();
+    String text = new String(good, StandardCharsets.ISO_8859_1);
+    bad[text.indexOf("name=\"") + 7] = (byte) 0xE4; // a 3-byte lead followed by a non-continuation
+    Path p = tmp.resolve("bad-utf8.xml");
+    Files.write(p, bad);
+    java.io.PrintStream saved = System.err;
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    TrackMateXmlException e;
+    try {
+      System.setErr(new java.io.PrintStream(err));
+      e = assertThrows(TrackMateXmlException.class, () -> TrackMateXmlReader.read(p));
+    } finally {
+      System.setErr(saved);
+    }
+    assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
+    assertEquals("", err.toString("UTF-8"));
+    // A byte-order mark, and another declared encoding, still read.
+    byte[] bom = new byte[good.length + 3];
+    bom[0] = (byte) 0xEF;
+    bom[1] = (byte) 0xBB;
+    bom[2] = (byte) 0xBF;
+    System.arraycopy(good, 0, bom, 3, good.length);
+    Files.write(p, bom);
+    assertEquals("\u00e9", TrackMateXmlReader.read(p).document().model().spots().get(1).name());
+    String latin = new String(good, StandardCharsets.UTF_8).replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
+    Files.write(p, latin.getBytes(StandardCharsets.ISO_8859_1));
+    assertEquals("\u00e9", TrackMateXmlReader.read(p).document().model().spots().get(1).name());
+  }
+
+  @Test
+  void valuesTheModelRefusesAreOneCleanError() throws Exception {
+    // Found by TrackMateXmlFuzzTest: an empty feature key escaped as an IllegalArgumentException.
+    String decl =
+        "    <FeatureDeclarations><SpotFeatures><Feature feature=\"\" name=\"n\" shortname=\"n\""
+            + " dimension=\"NONE\" isint=\"false\"/></SpotFeatures></FeatureDeclarations>\n";
+    TrackMateXmlException e = fails(file("7.0.0", decl + SPOTS + TRACKS, ""));
+    assertTrue(e.getMessage().contains("unusable content: a feature declaration needs a key"), e.getMessage());
+    String roi = SPOTS.replace("VISIBILITY=\"1\"/>\n      </SpotsInFrame>\n      <SpotsInFrame frame=\"1\">",
+        "VISIBILITY=\"1\" ROI_N_POINTS=\"3\">0 0 1 NaN 1 1</Spot>\n      </SpotsInFrame>\n      <SpotsInFrame frame=\"1\">");
+    assertTrue(fails(file("7.0.0", roi + TRACKS, "")).getMessage().contains("ROI coordinates must be finite"));
+  }
+
+  @Test
   void doctypeWithExternalEntityIsRefused() throws Exception {
     Path secret = tmp.resolve("secret.txt");
     Files.write(secret, "TOP-SECRET".getBytes(StandardCharsets.UTF_8));

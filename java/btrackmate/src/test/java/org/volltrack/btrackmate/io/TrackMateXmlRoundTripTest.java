@@ -127,6 +127,53 @@ class TrackMateXmlRoundTripTest {
     assertTrue(back.tracks().isEmpty());
   }
 
+  @Test
+  void spotsWithANanRadiusAreWrittenWithADerivedImageSize() throws Exception {
+    // Found by TrackMateXmlFuzzTest: a RADIUS="NaN" (which the reader accepts) made the derived
+    // image width NaN → 0, and the writer failed with "image sizes must be >= 1".
+    List<Spot> spots =
+        Arrays.asList(
+            Spot.builder(1, 0, 4, 2, 0).radius(Double.NaN).build(),
+            Spot.builder(2, 1, 1, 6, 0).radius(1).build());
+    TrackModel model = new TrackModel(SpotCollection.of(spots, 0, 1), Collections.emptyList());
+    TrackMateXmlFile back = writeRead(TrackMateDocument.builder(model).build());
+    assertSameModel(model, back.document().model());
+    assertEquals(new ImageInfo("", "", 5, 8, 1, 2), back.document().image());
+  }
+
+  @Test
+  void tabsAndLineBreaksInNamesAndUnitsComeBack() throws Exception {
+    // Found by TrackMateXmlFuzzTest: attribute values were written with literal tabs and line
+    // breaks, which every XML reader turns into spaces.
+    List<Spot> spots =
+        Arrays.asList(Spot.builder(1, 0, 0, 0, 0).name("a\tb\nc\r\nd\re ").build());
+    TrackModel model = new TrackModel(SpotCollection.of(spots, 0, 0), Collections.emptyList());
+    Calibration cal = Calibration.of(1, 1, 1, 1, "µ\nm", "s\t");
+    TrackMateXmlFile back = writeRead(TrackMateDocument.builder(model).calibration(cal).build());
+    assertEquals("a\tb\nc\r\nd\re ", back.document().model().spots().get(1).name());
+    assertEquals(cal, back.document().calibration());
+  }
+
+  @Test
+  void tracksWhoseTimesAreAllInfiniteAreWritten() throws Exception {
+    // Found by TrackMateXmlFuzzTest: with every POSITION_T infinite or NaN (a file may say so) the track
+    // feature calculator found no first spot and the writer failed with a NullPointerException.
+    List<Spot> spots =
+        Arrays.asList(
+            Spot.builder(1, 0, 0, 0, 0).feature("POSITION_T", Double.POSITIVE_INFINITY).build(),
+            Spot.builder(2, 1, 1, 0, 0).feature("POSITION_T", Double.POSITIVE_INFINITY).build(),
+            Spot.builder(3, 2, 2, 0, 0).feature("POSITION_T", Double.POSITIVE_INFINITY).build());
+    TrackModel model =
+        new TrackModel(
+            SpotCollection.of(spots, 0, 2),
+            Arrays.asList(
+                new org.volltrack.btrackmate.model.Link(1, 2, 1),
+                new org.volltrack.btrackmate.model.Link(2, 3, 1)));
+    TrackMateXmlFile back = writeRead(TrackMateDocument.builder(model).build());
+    assertSameModel(model, back.document().model());
+    assertEquals(1, back.tracks().size());
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(
       strings = {
@@ -183,6 +230,8 @@ class TrackMateXmlRoundTripTest {
     assertTrue(xml.contains("SCORE=\"NaN\""));
     assertTrue(xml.contains("LABEL=\"17\""), "declared-int features are written as integers");
     assertTrue(xml.contains("LABEL=\"2.5\""), "a non-integral value of an int feature stays exact");
+    assertEquals("-0.0", TrackMateXmlWriter.number(-0.0, true), "-0.0 of an int feature stays -0.0");
+    assertEquals("0", TrackMateXmlWriter.number(0.0, true));
     assertTrue(xml.contains("QUALITY=\"1.0E-7\""));
     assertTrue(xml.contains("QUALITY=\"2.5E12\""));
     assertTrue(xml.contains("ROI_N_POINTS=\"4\">-1.0 -1.0 1.0 -1.0 1.0 1.0 -1.0 1.5 </Spot>"));

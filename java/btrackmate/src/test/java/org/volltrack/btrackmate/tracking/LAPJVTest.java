@@ -3,6 +3,7 @@ package org.volltrack.btrackmate.tracking;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -242,6 +243,35 @@ class LAPJVTest {
         SparseCostMatrix.fromTriplets(
             2, 2, new int[] {0, 1}, new int[] {0, 0}, new double[] {1, 2});
     assertThrows(IllegalArgumentException.class, () -> LAPJV.solve(infeasible));
+  }
+
+  @Test
+  void infeasibleMatrixIsReportedNotSolvedWithAnAbsentEntry() {
+    // Found by LAPJVFuzzTest: both rows can only use column 1. The augmenting row reduction used
+    // to hand the second row column 0, where it has no entry, and return that as the solution.
+    SparseCostMatrix cm =
+        SparseCostMatrix.fromTriplets(2, 2, new int[] {0, 1}, new int[] {1, 1}, new double[] {1, 1});
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LAPJV.solve(cm));
+    assertTrue(e.getMessage().contains("no complete assignment"), e.getMessage());
+  }
+
+  @Test
+  void infeasibleMatrixEndsInsteadOfLoweringPricesForever() {
+    // Found by LAPJVFuzzTest: rows 0, 1 and 3 compete for columns 2 and 3 (row 2 needs column 0,
+    // column 1 has no entry). The augmenting row reduction used to loop forever.
+    SparseCostMatrix cm =
+        SparseCostMatrix.fromTriplets(
+            4, 4,
+            new int[] {0, 0, 1, 1, 2, 3, 3, 3},
+            new int[] {2, 3, 2, 3, 0, 0, 2, 3},
+            new double[] {1, 2, 3, 1, 1, 3, 1, 1});
+    assertFalse(LAPJV.hasCompleteAssignment(cm));
+    IllegalArgumentException e =
+        assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(10),
+            () -> assertThrows(IllegalArgumentException.class, () -> LAPJV.solve(cm)));
+    assertTrue(e.getMessage().contains("no complete assignment"), e.getMessage());
   }
 
   @Test
