@@ -60,6 +60,8 @@ def _check_error_line(case: Case, err: str, out: str) -> None:
 def _params():
     for case in CASES:
         marks = [pytest.mark.jvm] if case.jvm else []
+        if case.dl:
+            marks += [pytest.mark.dl, pytest.mark.slow]
         for existing in (False, True):
             yield pytest.param(
                 case,
@@ -203,3 +205,25 @@ def test_cell_names_cannot_write_outside_the_output_folder(tmp_path):
     from volltrack.io import read_trackmate
 
     assert read_trackmate(work / "t.xml").spots["name"].tolist() == ["../../evil", "/tmp/evil2"]
+
+
+@pytest.mark.napari
+@pytest.mark.parametrize("name", sorted(BAD_XML))
+def test_napari_reader_on_bad_xml(name, tmp_path):
+    """The napari reader either declines the file (None: not a TrackMate file) or its reader
+    raises one InputError line; it never returns layers of a bad file nor fails otherwise."""
+    pytest.importorskip("napari")
+    from volltrack._errors import InputError
+    from volltrack.napari._reader import napari_get_reader
+
+    path = tmp_path / "tracks.xml"
+    path.write_bytes(BAD_XML[name][0])
+    reader = napari_get_reader(str(path))
+    if reader is None:
+        return
+    with pytest.raises(InputError) as info:
+        reader(str(path))
+    message = str(info.value)
+    assert "\n" not in message and str(path) in message
+    for part in BAD_XML[name][1]:
+        assert part in message

@@ -426,15 +426,18 @@ def lineage_from_trackmate(
         time_units = time_units or "s"
     else:
         time_interval, time_units = data.time_interval, data.time_units
-    return build_lineage(
-        spots,
-        data.edges,
-        data.tracks,
-        time_interval=time_interval,
-        space_units=data.space_units,
-        time_units=time_units,
-        lonely_spots=lonely_spots,
-    )
+    try:
+        return build_lineage(
+            spots,
+            data.edges,
+            data.tracks,
+            time_interval=time_interval,
+            space_units=data.space_units,
+            time_units=time_units,
+            lonely_spots=lonely_spots,
+        )
+    except InputError as exc:  # name the file the graph came from
+        raise InputError(f"{data.path}: {exc}") from None
 
 
 def to_napari_tracks(

@@ -23,9 +23,9 @@ __all__ = ["TrackMateData", "TrackMateGraph", "read_trackmate", "read_trackmate_
 
 # element tag -> (result table, id attribute that must be unique)
 _ROW_ELEMENTS = {"Spot": "spots", "Edge": "edges", "Track": "tracks"}
-#: The largest FRAME a spot may have (a bound that keeps per-frame tables small; movies have
-#: thousands of frames).
-MAX_FRAME = 1_000_000
+#: The largest FRAME a spot may have, as in BTrackmate (SpotCollection.MAX_FRAMES = 1e6 frames;
+#: a bound that keeps per-frame tables small: movies have thousands of frames).
+MAX_FRAME = 999_999
 _POSITION_KEYS = ("POSITION_X", "POSITION_Y", "POSITION_Z", "POSITION_T")
 _POSITIVE_IMAGE_KEYS = ("voxeldepth", "pixelheight", "pixelwidth")
 _DECLARATION_KINDS = {"SpotFeatures": "spot", "EdgeFeatures": "edge", "TrackFeatures": "track"}
