@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -142,6 +143,19 @@ def test_found_by_fuzzing_a_nul_byte_is_a_one_line_error(tmp_path):
         assert "\n" not in str(exc) and "not well-formed" in str(exc)
     else:
         raise AssertionError("a NUL byte was accepted")
+
+
+def test_found_by_fuzzing_filtered_tracks_outside_the_model(tmp_path):
+    """A <FilteredTracks> outside <Model> was an AttributeError; now one InputError line."""
+    from bad_inputs.corpus import trackmate_xml
+    from volltrack.io import read_trackmate
+
+    path = tmp_path / "t.xml"
+    xml = trackmate_xml(filtered="")
+    path.write_text(xml.replace("</Model>", "</Model><FilteredTracks><TrackID TRACK_ID='0'/>"
+                                "</FilteredTracks>"))  # fmt: skip
+    with pytest.raises(InputError, match=r":\d+: <TrackID>: expected <FilteredTracks> inside"):
+        read_trackmate(path)
 
 
 def _slow_measure(lab: np.ndarray, vs) -> list[tuple]:

@@ -231,7 +231,9 @@ class _Parser:
                 }
             )
         elif tag == "TrackID" and parent == "FilteredTracks":
-            self.filtered.append(self.integer(el, "TRACK_ID"))  # type: ignore[union-attr]
+            if self.filtered is None:  # a <FilteredTracks> elsewhere than in <Model>
+                raise InputError(f"{self.where(el)}: expected <FilteredTracks> inside <Model>")
+            self.filtered.append(self.integer(el, "TRACK_ID"))
         elif tag == "ImageData":
             self.image = dict(el.attrib)
 
