@@ -151,7 +151,7 @@ class _Columns:
         for key in declared:
             if key not in data:
                 data[key] = np.full(self.n, np.nan)
-        return pd.DataFrame(data, index=pd.RangeIndex(self.n))
+        return pd.DataFrame(data, index=pd.RangeIndex(self.n), copy=False)  # no block copy
 
 
 class _Parser:
