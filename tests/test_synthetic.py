@@ -497,23 +497,28 @@ def test_cli_synth_config_file(tmp_path, capsys):
 
 
 @pytest.mark.jvm
-def test_cli_demo_runs_checks_tracks_analyses_and_names_missing_stages(tmp_path, capsys):
+def test_cli_demo_from_ground_truth_labels_runs_the_pipeline_and_scores_it(tmp_path, capsys):
     out = tmp_path / "demo"
-    code, stdout, err = _run_cli(["demo", str(out), "--preset", "small", "--quiet"], capsys)
+    args = ["demo", str(out), "--preset", "small", "--frames", "4", "--gt-labels", "--quiet"]
+    code, stdout, err = _run_cli(args, capsys)
     assert code == 0, stdout + err
     assert "all checks passed" in stdout
     assert "FAIL" not in stdout
     assert "py-ctcmetrics" in stdout
-    assert "segment" in stdout.split("not implemented yet")[1]
-    assert "measure" not in stdout.split("not implemented yet")[1]  # built (issue #5)
-    assert "track" not in stdout.split("not implemented yet")[1]
-    assert "analyze" not in stdout.split("not implemented yet")[1]  # built (issue #6)
-    assert "ok   tracking links F1" in stdout
+    assert "ok   tracking the ground-truth labels: links F1" in stdout
     assert "ok   analysis: the lineage's divisions are the tracker's split points" in stdout
-    assert (out / "analysis" / "tracklets.csv").is_file()
-    assert (out / "01_GT" / "TRA" / "man_track.txt").is_file()
-    assert (out / "tracks.xml").is_file()
-    assert (out / "cells.csv").is_file()
+    assert (out / "results" / "analysis" / "tracklets.csv").is_file()
+    assert (out / "movie" / "01_GT" / "TRA" / "man_track.txt").is_file()
+    for name in ("cells.csv", "tracks.xml", "report.html", "evaluation.json", "volltrack.toml"):
+        assert (out / "results" / name).is_file(), name
+    scores = json.loads((out / "results" / "evaluation.json").read_text())
+    tracking = scores["tracking (py-ctcmetrics)"]
+    # ground-truth labels: every cell is detected, so DET is exactly 1
+    assert tracking["DET"] == 1.0
+    assert 0.9 <= tracking["TRA"] <= 1.0
+    assert f"{tracking['TRA']:.3f}" in stdout
+    html = (out / "results" / "report.html").read_text()
+    assert "Evaluation against ground truth" in html and "DET" in html
     code, _, err = _run_cli(["demo", str(out), "--preset", "small", "--quiet"], capsys)
     assert code == 2 and "not empty" in err
 

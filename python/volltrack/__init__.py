@@ -9,17 +9,41 @@ from typing import TYPE_CHECKING, Any
 from volltrack._errors import VolltrackError
 from volltrack._version import __version__
 
-# ``volltrack.measure`` is the function (NumPy only at import; pandas and SciPy when it runs);
+# ``volltrack.measure`` is the function (NumPy and pydantic at import; pandas and SciPy when it
+# runs);
 # the module's other names: ``from volltrack.measure import measure_files``.
 from volltrack.measure import measure, measure_files
 
 if TYPE_CHECKING:
+    from volltrack._pipeline import PipelineResult, run_pipeline
+    from volltrack.config import PipelineConfig, load_config, save_config
     from volltrack.tracking import TrackingSettings, track
 
-__all__ = ["TrackingSettings", "VolltrackError", "__version__", "measure", "measure_files", "track"]
+__all__ = [
+    "PipelineConfig",
+    "PipelineResult",
+    "TrackingSettings",
+    "VolltrackError",
+    "__version__",
+    "load_config",
+    "measure",
+    "measure_files",
+    "run_pipeline",
+    "save_config",
+    "track",
+]
 
-# Tracking (pandas, pydantic; the JVM only when a run starts) is imported on first use.
-_LAZY = {"track": "volltrack.tracking", "TrackingSettings": "volltrack.tracking"}
+# Tracking (pandas, pydantic; the JVM only when a run starts) and the pipeline (every stage's
+# settings) are imported on first use.
+_LAZY = {
+    "track": "volltrack.tracking",
+    "TrackingSettings": "volltrack.tracking",
+    "PipelineConfig": "volltrack.config",
+    "load_config": "volltrack.config",
+    "save_config": "volltrack.config",
+    "run_pipeline": "volltrack._pipeline",
+    "PipelineResult": "volltrack._pipeline",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -34,7 +34,7 @@ STAGES: dict[str, tuple[str, str | None, int | None]] = {
         "analyze",
         None,
     ),
-    "run": ("run the whole pipeline from a volltrack.toml file", None, 7),
+    "run": ("run the whole pipeline from a volltrack.toml file", "run", None),
     "demo": ("generate a synthetic movie and run everything that exists on it", "demo", None),
     "train": (
         "train the segmentation models (raw/ + labels/ folders or a recipe) into a bundle",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from volltrack._errors import InputError
 from volltrack._parallel import map_frames
@@ -27,7 +28,28 @@ from volltrack._parallel import map_frames
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["measure", "measure_files"]
+__all__ = ["MeasureSettings", "measure", "measure_files"]
+
+
+class MeasureSettings(BaseModel):
+    """What ``measure`` takes from the pipeline's inputs (the ``[measure]`` table of
+    ``volltrack.toml``). Unknown keys are rejected.
+
+    The images, voxel size and time interval themselves come from the ``[input]`` table.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    intensities: bool = Field(
+        True,
+        description="measure mean/total/std intensity from the raw movie (when there is one)",
+    )
+    tissue: bool = Field(
+        True,
+        description="measure inside_tissue and distance_to_boundary from the tissue mask "
+        "(when there is one)",
+    )
+
 
 #: Columns always present, in order.
 BASE_COLUMNS = [

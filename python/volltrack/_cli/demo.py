@@ -1,12 +1,15 @@
-"""``volltrack demo [OUT_DIR]``: generate the demo movie and run every stage that exists on it.
+"""``volltrack demo [OUT_DIR]``: the whole pipeline on a synthetic movie, scored against its truth.
 
-The demo writes the synthetic demo movie, checks its ground truth (CTC validity with volltrack's
-own checks and py-ctcmetrics', the round trip of the written files, membrane signal on the cell
-boundaries, tissue mask, divisions), measures the ground-truth labels into ``cells.csv``, tracks it
-with BTrackmate (in process, :func:`volltrack.tracking.track`) and scores the links and divisions
-against the ground truth, analyses the tracks with the tissue mask (``volltrack analyze`` into
-``analysis/``), and says which stages are not implemented yet (segmentation, so measure + track
-are scored alone). Exit status 0 only when every check passes.
+The demo generates the synthetic demo movie (``OUT/movie/``) and checks its ground truth (CTC
+validity with volltrack's own checks and py-ctcmetrics', the round trip of the written files,
+membrane signal on the cell boundaries, tissue mask, divisions). It then writes
+``OUT/volltrack.toml`` and runs it exactly as ``volltrack run`` does (segment with the shipped
+models → measure → track → analyze → report, into ``OUT/results/``), scores the result against
+the ground truth (segmentation AP@0.5; CTC DET/TRA/LNK and division F1 through py-ctcmetrics;
+link precision/recall), writes the scores into ``OUT/results/evaluation.json`` and the report,
+and prints them. As a reference it also tracks the ground-truth labels alone
+(``OUT/gt-tracking/``: the tracker's own accuracy, a check). Exit status 0 only when every check
+passes.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from volltrack._cli._options import int_at_least
 from volltrack._errors import InputError
 
 __all__ = ["add_arguments", "run"]
@@ -50,7 +54,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="demo",
         help="synthetic movie to use (default: demo, ≈100 cells, 15 frames)",
     )
+    parser.add_argument(
+        "--frames",
+        type=int_at_least(2),
+        default=None,
+        metavar="N",
+        help="only N frames (a quicker demo)",
+    )
     parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
+    parser.add_argument(
+        "--gt-labels",
+        action="store_true",
+        help="skip segmentation: run the pipeline from the ground-truth labels (no TensorFlow; "
+        "scores measure + track + analyze alone)",
+    )
+    parser.add_argument(
+        "--scheduler", metavar="WHERE", default=None, help="per-frame work, as in volltrack run"
+    )
+    parser.add_argument(
+        "--workers", type=int_at_least(1), default=None, metavar="N", help="as in volltrack run"
+    )
     parser.add_argument("--overwrite", action="store_true", help="replace an earlier demo")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -118,77 +141,64 @@ def _checks(movie, out: Path) -> list[tuple[str, bool | None, str]]:
     return results
 
 
-def _track(out: Path, tracks) -> tuple[tuple[str, bool | None, str], str]:
-    """Measure the ground-truth labels into cells.csv and track it with BTrackmate.
+def _track_ground_truth(movie_dir: Path, out: Path, tracks) -> tuple[tuple, str]:
+    """Measure the ground-truth labels into cells.csv and track them (the tracker alone).
 
-    Returns the tracking check and the lines to print.
+    Returns the tracking check and the line to print.
     """
     from volltrack.evaluation import link_scores
+    from volltrack.io import read_trackmate_graph
     from volltrack.measure import measure_files
     from volltrack.tracking import track
 
+    out.mkdir(parents=True, exist_ok=True)
     cells_csv, xml = out / "cells.csv", out / "tracks.xml"
     start = time.perf_counter()
-    cells = measure_files(
-        out / "labels.tif",
-        out / "raw.tif",
-        out / "tissue_mask.tif",
+    measure_files(
+        movie_dir / "labels.tif",
+        movie_dir / "raw.tif",
+        movie_dir / "tissue_mask.tif",
         out=cells_csv,
         overwrite=True,
     )
-    measured = time.perf_counter() - start
-    start = time.perf_counter()
-    result = track(cells_csv, out=xml, overwrite=True, **DEMO_TRACKER)
+    track(cells_csv, out=xml, overwrite=True, **DEMO_TRACKER)
     elapsed = time.perf_counter() - start
-    s = link_scores(result.spots, result.edges, tracks)
+    graph = read_trackmate_graph(xml)
+    s = link_scores(graph.spots, graph.edges, tracks)
     line = (
-        f"  volltrack measure on the ground-truth labels ({measured:.1f} s) → {cells_csv} "
-        f"({len(cells)} cells)\n"
-        f"  BTrackmate in process on {cells_csv.name} ({elapsed:.1f} s, JVM start included) "
-        f"→ {xml}\n"
-        f"  links: {s.correct_links}/{s.predicted_links} correct, {s.gt_links} in the ground truth "
-        f"(precision {s.link_precision:.3f}, recall {s.link_recall:.3f}); "
-        f"divisions: {s.correct_divisions}/{s.predicted_divisions} correct of {s.gt_divisions} "
-        f"(F1 {s.division_f1:.2f})"
+        f"  tracker alone, on the ground-truth labels ({elapsed:.1f} s) → {xml}: "
+        f"links {s.correct_links}/{s.predicted_links} correct of {s.gt_links} "
+        f"(F1 {s.link_f1:.3f}); divisions {s.correct_divisions}/{s.predicted_divisions} "
+        f"correct of {s.gt_divisions} (F1 {s.division_f1:.2f})"
     )
     check = (
-        f"tracking links F1 ≥ {MIN_LINK_F1}",
+        f"tracking the ground-truth labels: links F1 ≥ {MIN_LINK_F1}",
         bool(s.link_f1 >= MIN_LINK_F1),
         f"F1 {s.link_f1:.3f}",
     )
     return check, line
 
 
-def _analyze(out: Path, movie) -> tuple[tuple[str, bool | None, str], str]:
-    """Analyse ``tracks.xml`` with the tissue mask into ``analysis/``; check the lineage.
+def _check_analysis(result) -> tuple[tuple[str, bool | None, str], str]:
+    """The analysis written by the pipeline: its divisions are the tracker's split points."""
+    import pandas as pd
 
-    Returns the check (the lineage's divisions are the tracker's split edges) and a line to print.
-    """
-    from volltrack.analysis import AnalysisSettings, analyze_tracks, write_analysis
     from volltrack.io import read_trackmate
 
-    start = time.perf_counter()
-    settings = AnalysisSettings(
-        mask=out / "tissue_mask.tif", time_interval=movie.settings.time_interval
-    )
-    result = analyze_tracks(out / "tracks.xml", settings)
-    files = write_analysis(result, out / "analysis", settings, overwrite=True)
-    elapsed = time.perf_counter() - start
-    lin = result.lineage
-    # the tracker's split points: spots linked to two or more spots of later frames
-    data = read_trackmate(out / "tracks.xml")
+    tracklets = pd.read_csv(result.analysis_dir / "tracklets.csv")
+    spots = pd.read_csv(result.analysis_dir / "spots.csv")
+    data = read_trackmate(result.tracks_xml)
     frame = data.spots.set_index("id")["frame"]
     src, tgt = data.edges["source"].to_numpy(), data.edges["target"].to_numpy()
     earlier = np.where(frame[src].to_numpy() < frame[tgt].to_numpy(), src, tgt)
     ids, counts = np.unique(earlier, return_counts=True)
     splits = set(ids[counts > 1].tolist())
-    mothers = set(lin.tracklets.loc[lin.tracklets["end"] == "division", "last_spot_id"].tolist())
-    n_div = int(lin.tracks["n_divisions"].sum())
-    inside = float(result.spots["inside"].mean()) if len(result.spots) else float("nan")
+    mothers = set(tracklets.loc[tracklets["end"] == "division", "last_spot_id"].tolist())
+    inside = float(spots["inside"].mean()) if "inside" in spots and len(spots) else float("nan")
+    n_tracks = tracklets["track_id"].nunique()
     line = (
-        f"  {len(lin.tracklets)} tracklets in {len(lin.tracks)} tracks, {n_div} divisions; "
-        f"{inside:.0%} of spots inside the tissue; {len(files)} files in {out / 'analysis'} "
-        f"({elapsed:.1f} s)"
+        f"  analysis: {len(tracklets)} tracklets in {n_tracks} tracks, {len(mothers)} divisions; "
+        f"{inside:.0%} of spots inside the tissue → {result.analysis_dir}"
     )
     check = (
         "analysis: the lineage's divisions are the tracker's split points",
@@ -198,12 +208,88 @@ def _analyze(out: Path, movie) -> tuple[tuple[str, bool | None, str], str]:
     return check, line
 
 
+def demo_config(movie_dir: Path, results: Path, *, gt_labels: bool) -> str:
+    """The demo's ``volltrack.toml`` (paths relative to the folder holding both)."""
+    base = movie_dir.parent
+    lines = [
+        "# volltrack demo: the synthetic movie, the shipped models, BTrackmate",
+        "[input]",
+        f'raw = "{movie_dir.relative_to(base).as_posix()}/raw.tif"',
+        f'mask = "{movie_dir.relative_to(base).as_posix()}/tissue_mask.tif"',
+    ]
+    if gt_labels:
+        lines.append(f'labels = "{movie_dir.relative_to(base).as_posix()}/labels.tif"')
+    lines += [
+        "",
+        "[output]",
+        f'dir = "{results.relative_to(base).as_posix()}"',
+        "",
+        "[segment]",
+        "# the shipped bundle's thresholds and SegmentSettings' defaults",
+        "",
+        "[track]",
+        "min_tracklet_length = 0",
+        "",
+        "[track.tracker]",
+    ]
+    for key, value in DEMO_TRACKER.items():
+        lines.append(f"{key} = {str(value).lower() if isinstance(value, bool) else value}")
+    lines += ["", "[analyze]", 'figure_formats = ["png"]', ""]
+    return "\n".join(lines)
+
+
+def score_pipeline(result, movie, movie_dir: Path) -> dict[str, dict[str, float | int]]:
+    """Scores of a pipeline result against the synthetic ground truth.
+
+    Segmentation (when the pipeline segmented): AP, precision, recall at IoU 0.5 pooled over
+    frames (StarDist matching). Tracking: the tracks exported as a CTC result
+    (``results/ctc/01_RES``) and scored with py-ctcmetrics (DET, TRA, LNK, BC(0) division F1)
+    plus link precision/recall on the matched cells.
+    """
+    from volltrack.evaluation import evaluate_tracking, segmentation_scores
+    from volltrack.io import export_ctc, read_image
+
+    scores: dict[str, dict[str, float | int]] = {}
+    if result.segmentation_dir is not None:
+        pred = read_image(result.labels).data
+        seg = segmentation_scores(list(movie.labels), list(pred), taus=(0.5,))
+        scores["segmentation (IoU ≥ 0.5)"] = {
+            "AP@0.5": seg.value("ap", 0.5),
+            "precision": seg.value("precision", 0.5),
+            "recall": seg.value("recall", 0.5),
+            "F1": seg.value("f1", 0.5),
+            "cells (ground truth)": int(seg.value("n_true", 0.5)),
+            "cells (found)": int(seg.value("n_pred", 0.5)),
+        }
+    res = result.out_dir / "ctc" / "01_RES"
+    export_ctc(result.tracks_xml, result.labels, res, overwrite=True)
+    t = evaluate_tracking(movie_dir / "01_GT", res)
+    tracking: dict[str, float | int] = {
+        "DET": t.det,
+        "TRA": t.tra,
+        "LNK": t.lnk,
+        "division F1 (BC0)": t.division_f1,
+        "divisions (ground truth)": t.gt_divisions,
+        "divisions found correctly": t.division_tp,
+        "divisions false": t.division_fp,
+    }
+    if t.links is not None:
+        tracking["link precision"] = t.links.link_precision
+        tracking["link recall"] = t.links.link_recall
+    scores["tracking (py-ctcmetrics)"] = tracking
+    return scores
+
+
 def run(args: argparse.Namespace) -> int:
-    """Generate, write and check the demo movie; return 0 when every check passes, else 1."""
+    """Generate, check, run the pipeline, score; return 0 when every check passes, else 1."""
+    import json
+
     from rich.console import Console
 
+    from volltrack._cli.run import progress_printer
     from volltrack._cli.synth import generate_with_progress
-    from volltrack.cli import STAGES
+    from volltrack._pipeline import SCORES_FILE, run_pipeline
+    from volltrack.io import write_text_atomic
     from volltrack.synthetic import movie_summary, preset_settings, write_movie
 
     console = Console(highlight=False)
@@ -212,13 +298,25 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{out}: exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not args.overwrite:
         raise InputError(f"{out}: folder is not empty (use --overwrite to replace the demo)")
-    overrides = {} if args.seed is None else {"seed": args.seed}
+    overrides: dict[str, object] = {} if args.seed is None else {"seed": args.seed}
+    if args.frames is not None:
+        overrides["n_frames"] = args.frames
     settings = preset_settings(args.preset, **overrides)
+    if not args.gt_labels:
+        from volltrack.segmentation import shipped_models_path
+
+        if not (shipped_models_path() / "volltrack-models.json").is_file():
+            raise InputError(
+                f"{shipped_models_path()}: the shipped segmentation models are missing "
+                "(use --gt-labels to run the demo from the ground-truth labels)"
+            )
 
     start = time.perf_counter()
     movie = generate_with_progress(settings, args.quiet)
     generated = time.perf_counter() - start
-    write_movie(movie, out, overwrite=args.overwrite)
+    movie_dir = out / "movie"
+    out.mkdir(parents=True, exist_ok=True)
+    write_movie(movie, movie_dir, overwrite=args.overwrite)
     written = time.perf_counter() - start - generated
     summary = movie_summary(movie)
 
@@ -226,10 +324,9 @@ def run(args: argparse.Namespace) -> int:
     console.print(
         f"synthetic movie ({args.preset}, seed {settings.seed}): {settings.n_frames} frames of "
         f"{settings.shape} voxels at {settings.voxel_size} µm, {settings.time_interval:g} s/frame "
-        f"(generated in {generated:.1f} s, written in {written:.1f} s)"
+        f"(generated in {generated:.1f} s, written in {written:.1f} s) → {movie_dir}"
     )
     console.print(f"  cells per frame:   {summary['cells_per_frame']}")
-    console.print(f"  labels per frame:  {summary['labels_per_frame']}")
     console.print(
         f"  {summary['n_cells_total']} cells, {summary['n_ctc_tracks']} CTC tracks, "
         f"{summary['n_divisions']} divisions, {summary['n_entered']} entered, "
@@ -244,24 +341,57 @@ def run(args: argparse.Namespace) -> int:
         failed += ok is False
 
     console.print("ground-truth checks:")
-    for check in _checks(movie, out):
+    for check in _checks(movie, movie_dir):
         report(*check)
-    console.print("tracking (the tracker alone: segmentation is not run yet):")
-    check, line = _track(out, movie.tracks)
-    console.print(line)
-    report(*check)
-    console.print("analysis of the tracks (volltrack analyze):")
-    check, line = _analyze(out, movie)
-    console.print(line)
-    report(*check)
-    missing = [(n, issue) for n, (_h, mod, issue) in STAGES.items() if mod is None and issue]
-    pipeline = ["segment", "measure", "analyze"]
-    todo = [f"{n} (issue #{i})" for n, i in missing if n in pipeline]
-    if todo:
-        console.print(
-            "not implemented yet, so not run on the movie: " + ", ".join(todo) + ". "
-            f"The movie and its ground truth are in {out} for when they are."
+
+    toml = out / "volltrack.toml"
+    results = out / "results"
+    if toml.exists() and args.overwrite:
+        toml.unlink()
+    write_text_atomic(toml, demo_config(movie_dir, results, gt_labels=args.gt_labels))
+    # scores of an earlier demo (--overwrite) are not this run's
+    (results / SCORES_FILE).unlink(missing_ok=True)
+    what = "ground-truth labels" if args.gt_labels else "the shipped models"
+    console.print(f"pipeline ({what}): volltrack run {toml}")
+    start = time.perf_counter()
+    with progress_printer(args.quiet) as progress:
+        result = run_pipeline(
+            toml,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            overwrite=args.overwrite,
+            progress=progress,
         )
+    for s in result.stages:
+        took = f" ({s.seconds:.1f} s)" if s.status == "ran" else ""
+        console.print(f"  {s.stage:<8} {s.status}{took}")
+    console.print(f"  pipeline: {time.perf_counter() - start:.1f} s")
+    check, line = _check_analysis(result)
+    console.print(line)
+    report(*check)
+
+    console.print("scores against the ground truth:")
+    scores = score_pipeline(result, movie, movie_dir)
+    for section, values in scores.items():
+        console.print(f"  {section}")
+        for key, value in values.items():
+            text = f"{value:.3f}" if isinstance(value, float) else str(value)
+            console.print(f"    {key:<26} {text}")
+    write_text_atomic(results / SCORES_FILE, json.dumps(scores, indent=2) + "\n")
+    # the same pipeline again: every stage is unchanged but the report, which shows the scores
+    again = run_pipeline(toml, overwrite=args.overwrite)
+    report(
+        "re-run: unchanged stages skipped, the report redone with the scores",
+        again.ran == ("report",),
+        f"ran {', '.join(again.ran) or 'nothing'}",
+    )
+    tracking = scores["tracking (py-ctcmetrics)"]
+    report("CTC result valid and scored (py-ctcmetrics)", tracking["TRA"] == tracking["TRA"], "")
+
+    check, line = _track_ground_truth(movie_dir, out / "gt-tracking", movie.tracks)
+    console.print(line)
+    report(*check)
+    console.print(f"report: {result.report}")
     if failed:
         console.print(f"[red]{failed} check(s) failed[/red]")
         return 1
