@@ -702,6 +702,56 @@ def _cases() -> list[Case]:
             output_is_dir=True,
         ),
     ]
+    out = '[output]\ndir = "../out/run"\n'
+    raw = '[input]\nraw = "raw.tif"\n'
+    for name, (toml, files, expect) in {
+        "broken_toml": (b'[input]\nraw = "raw.tif\n', {}, ("not valid TOML", "line 2")),
+        "not_utf8": (b"[input]\nraw = '\xff\xfe'\n", {}, ("not UTF-8",)),
+        "unknown_key": ((raw + "bogus = 1\n" + out).encode(), {}, ("input.bogus",)),
+        "wrong_type": (
+            (raw + out + '[track.tracker]\nMAX_FRAME_GAP = "two"\n').encode(),
+            {},
+            ("MAX_FRAME_GAP",),
+        ),
+        "no_input": (out.encode(), {}, ("input: missing", "required")),
+        "negative_voxel_size": (
+            (raw + "voxel_size = [-1.0, 1.0, 1.0]\n" + out).encode(),
+            {},
+            ("voxel_size", "> 0"),
+        ),
+        "raw_not_tiff": ((raw + out).encode(), {"raw.tif": b"nope"}, ("raw.tif", "TIFF")),
+        "raw_not_tiff_calibrated": (
+            (raw + "voxel_size = [1.0, 1.0, 1.0]\n" + out).encode(),
+            {"raw.tif": b"nope"},
+            ("raw.tif", "TIFF"),
+        ),
+        "mask_truncated": (
+            (raw + 'mask = "mask.tif"\n' + out).encode(),
+            {"mask.tif": _truncated(VALID_LABELS, 0.5)},
+            ("mask.tif", "truncated"),
+        ),
+        "raw_truncated": (
+            (raw + out).encode(),
+            {"raw.tif": _truncated(VALID_RAW, 0.5)},
+            ("raw.tif", "truncated"),
+        ),
+        "labels_float": (
+            ('[input]\nlabels = "labels.tif"\n' + out).encode(),
+            {"labels.tif": _imagej(_lab.astype(np.float32))},
+            ("labels.tif", "float32"),
+        ),
+    }.items():
+        cases.append(
+            Case(
+                f"run-{name}",
+                "run",
+                ("run", "{in}/volltrack.toml", "--quiet"),
+                {"volltrack.toml": toml, "raw.tif": VALID_RAW, **files},
+                expect if expect[0].endswith(".tif") else ("volltrack.toml", *expect),
+                output="run",
+                output_is_dir=True,
+            )
+        )
     for name, (content, expect) in BAD_XML.items():
         files = {"tracks.xml": content, "labels.tif": VALID_LABELS}
         expect = ("tracks.xml", *expect)
