@@ -70,36 +70,48 @@ def _visible(folder: Path) -> dict[str, Path]:
     }
 
 
-def _content(path: Path):
-    """Bytes of a file; the pixels and calibration of a TIFF (its bytes may hold a date)."""
+def _content(path: Path, root: Path):
+    """Bytes of a file (the run's own folder name replaced); the pixels and calibration of a TIFF
+    (its bytes may hold a date); the tables of a TrackMate file."""
     if path.suffix in (".tif", ".tiff"):
         from volltrack.io import read_image
 
         image = read_image(path)
         return ("tif", image.axes, image.voxel_size, np.asarray(image.data).tobytes())
-    if path.suffix in (".png", ".svg", ".pdf"):
-        return "figure"  # matplotlib stamps dates and versions; the tables are compared
-    return path.read_bytes()
+    if path.suffix in (".png", ".svg", ".pdf", ".html"):
+        return "figure"  # dates, versions and run times; the tables are compared
+    if path.suffix == ".xml":
+        from volltrack.io import read_trackmate
+
+        data = read_trackmate(path, all_tracks=True)
+        return (data.spots.to_csv(), data.edges.to_csv(), data.tracks.to_csv())
+    return path.read_bytes().replace(str(root).encode(), b"<OUT>")
 
 
-def _crash_and_rerun(argv, out: Path, kill_points: int, seed: int, rerun_extra=("--overwrite",)):
+def _crash_and_rerun(
+    argv, out: Path, kill_points: int, seed: int, rerun_extra=("--overwrite",), prepare=None
+):
     reference_argv = [a.replace("{out}", str(out / "reference")) for a in argv]
     (out / "reference").mkdir(parents=True)
+    if prepare is not None:
+        prepare(out / "reference")
     wall = _run(reference_argv)
-    reference = {k: _content(p) for k, p in _visible(out / "reference").items()}
+    reference = {k: _content(p, out / "reference") for k, p in _visible(out / "reference").items()}
     assert reference
     rng = random.Random(seed)
     killed = 0
     for i in range(kill_points):
         target = out / f"killed{i}"
         target.mkdir()
+        if prepare is not None:
+            prepare(target)
         run_argv = [a.replace("{out}", str(target)) for a in argv]
         killed += _kill_after(run_argv, rng.uniform(0.3, 1.0) * wall)
         for name, path in _visible(target).items():
             assert name in reference, f"after a kill: {name} is not an output"
-            assert _content(path) == reference[name], f"after a kill: {name} is partial"
+            assert _content(path, target) == reference[name], f"after a kill: {name} is partial"
         _run([*run_argv, *rerun_extra])
-        got = {k: _content(p) for k, p in _visible(target).items()}
+        got = {k: _content(p, target) for k, p in _visible(target).items()}
         assert got.keys() == reference.keys()
         for name, value in reference.items():
             assert got[name] == value, f"re-run after a kill: {name} differs"
@@ -161,3 +173,23 @@ def test_segment_killed_then_resumed(tmp_path):
     VALID_RAW(raw)
     argv = ["segment", str(raw), "--out", "{out}/seg", "--quiet"]
     _crash_and_rerun(argv, tmp_path / "runs", kill_points=2, seed=4, rerun_extra=())
+
+
+@pytest.mark.slow
+@pytest.mark.dl
+@pytest.mark.jvm
+def test_pipeline_killed_then_resumed(tmp_path):
+    """``volltrack run`` (segment, measure, track, analyze, report) killed at seeded moments and
+    run again ends with the uninterrupted run's outputs."""
+    raw = tmp_path / "raw.tif"
+    VALID_RAW(raw)
+
+    def prepare(folder: Path) -> None:
+        (folder / "volltrack.toml").write_text(
+            f'[input]\nraw = "{raw}"\n[output]\ndir = "result"\n', encoding="utf-8"
+        )
+
+    argv = ["run", "{out}/volltrack.toml", "--quiet"]
+    _crash_and_rerun(
+        argv, tmp_path / "runs", kill_points=2, seed=5, rerun_extra=(), prepare=prepare
+    )
