@@ -38,6 +38,7 @@ PROPERTIES = [
     "test_damaged_trackmate_bytes_raise_only_input_error",
     "test_measure_matches_a_slow_reference",
     "test_lineage_of_random_graphs",
+    "test_damaged_pipeline_files_raise_only_input_error",
 ]
 
 finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
@@ -268,3 +269,37 @@ def test_lineage_of_random_graphs(graph, lonely):
     assert (per["lag_frames"] >= 1).all() if len(per) else True
     population = population_over_time(lin)
     assert int(population["n_cells"].sum()) == len(lin.spots)
+
+
+_TOML_INSERTS = [
+    "[input]", "[output]", "[track.tracker]", "raw = ", "= =", "nan", "inf", "-1", "1e999",
+    '"', "'''", "[[x]]", "\\u0000", "\x00", "\ufeff", "voxel_size = [", "]", "{", "bogus = 1",
+    "MAX_FRAME_GAP = -5", "true", "dir = '/'", "..",
+]  # fmt: skip
+
+
+@CI
+@given(st.data())
+def test_damaged_pipeline_files_raise_only_input_error(data):
+    """A damaged ``volltrack.toml`` (the documented template, mutated) loads or raises one
+    ``InputError`` line; nothing else."""
+    from volltrack.config import config_template, load_config
+
+    text = config_template()
+    for _ in range(data.draw(st.integers(1, 5), label="n_mutations")):
+        at = data.draw(st.integers(0, len(text)), label="at")
+        kind = data.draw(st.sampled_from(["insert", "delete", "text"]), label="kind")
+        if kind == "insert":
+            text = text[:at] + data.draw(st.sampled_from(_TOML_INSERTS), label="ins") + text[at:]
+        elif kind == "delete":
+            text = text[:at] + text[at + data.draw(st.integers(1, 30), label="n") :]
+        else:
+            text = text[:at] + data.draw(st.text(max_size=6), label="txt") + text[at:]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "volltrack.toml"
+        path.write_bytes(text.encode("utf-8", "surrogatepass"))
+        try:
+            load_config(path)
+        except InputError as exc:
+            assert "\n" not in str(exc)
+            assert str(path) in str(exc)
