@@ -102,7 +102,18 @@ def test_corpus_ids_are_unique_and_cover_every_stage():
 
 
 @pytest.mark.parametrize(
-    "case", [c for c in CASES if c.id in ("measure-truncated_stack", "analyze-xxe_utf16")]
+    "case",
+    [
+        pytest.param(c, marks=[pytest.mark.dl, pytest.mark.slow] if c.dl else [], id=c.id)
+        for c in CASES
+        if c.id
+        in (
+            "measure-truncated_stack",
+            "analyze-xxe_utf16",
+            "segment-bundle-missing_weights",
+            "run-labels_float",
+        )
+    ],
 )
 def test_bad_input_in_a_subprocess_shows_no_traceback(case: Case, tmp_path):
     """The installed command: one line on the terminal, whatever the libraries log."""

@@ -156,7 +156,7 @@ def test_measure_killed_then_rerun(movie, tmp_path):
 @pytest.mark.slow
 def test_analyze_killed_then_rerun(movie, tmp_path):
     argv = ["analyze", str(movie["xml"]), "--out", "{out}/analysis", "--quiet"]
-    _crash_and_rerun(argv, tmp_path, kill_points=2, seed=2)
+    _crash_and_rerun(argv, tmp_path, kill_points=1, seed=2)
 
 
 def test_export_geff_killed_then_rerun(movie, tmp_path):
@@ -172,7 +172,7 @@ def test_segment_killed_then_resumed(tmp_path):
     raw = tmp_path / "raw.tif"
     VALID_RAW(raw)
     argv = ["segment", str(raw), "--out", "{out}/seg", "--quiet"]
-    _crash_and_rerun(argv, tmp_path / "runs", kill_points=2, seed=4, rerun_extra=())
+    _crash_and_rerun(argv, tmp_path / "runs", kill_points=1, seed=4, rerun_extra=())
 
 
 @pytest.mark.slow
