@@ -44,16 +44,6 @@ def test_no_stage_prints_help_and_fails(capsys):
     assert "stages" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("stage", [s for s, (_h, module, _i) in STAGES.items() if module is None])
-def test_unbuilt_stage_says_so_and_exits_2(stage, capsys):
-    assert main([stage]) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    lines = captured.err.strip().splitlines()
-    assert len(lines) == 1
-    assert f"volltrack {stage}: not implemented yet" in lines[0]
-
-
 def test_console_script_is_installed():
     import shutil
 

@@ -19,35 +19,30 @@ from volltrack._version import __version__
 
 __all__ = ["STAGES", "build_parser", "main", "one_line"]
 
-#: stage name -> (one-line help, module under volltrack._cli or None when not implemented yet,
-#: the issue that tracks it when not implemented)
-STAGES: dict[str, tuple[str, str | None, int | None]] = {
+#: stage name -> (one-line help, module under volltrack._cli)
+STAGES: dict[str, tuple[str, str]] = {
     "segment": (
         "segment a TZYX movie into cell labels (N2V, StarDist-3D, U-Net, fusion)",
         "segment",
-        None,
     ),
-    "measure": ("measure labels into the cell table cells.csv", "measure", None),
-    "track": ("track cells.csv with BTrackmate into a TrackMate XML", "track", None),
+    "measure": ("measure labels into the cell table cells.csv", "measure"),
+    "track": ("track cells.csv with BTrackmate into a TrackMate XML", "track"),
     "analyze": (
         "analyse a TrackMate XML: lineages, speed, MSD, boundary distance, intensity",
         "analyze",
-        None,
     ),
-    "run": ("run the whole pipeline from a volltrack.toml file", "run", None),
-    "demo": ("generate a synthetic movie and run everything that exists on it", "demo", None),
+    "run": ("run the whole pipeline from a volltrack.toml file", "run"),
+    "demo": (
+        "run the whole pipeline on a generated movie with the shipped models and score it",
+        "demo",
+    ),
     "train": (
         "train the segmentation models (raw/ + labels/ folders or a recipe) into a bundle",
         "train",
-        None,
     ),
-    "evaluate": ("score segmentation or tracking against ground truth", "evaluate", None),
-    "export": ("export a TrackMate XML as a CTC result or a GEFF graph", "export", None),
-    "synth": (
-        "write a synthetic membrane-labelled 3D+t movie with exact ground truth",
-        "synth",
-        None,
-    ),
+    "evaluate": ("score segmentation or tracking against ground truth", "evaluate"),
+    "export": ("export a TrackMate XML as a CTC result or a GEFF graph", "export"),
+    "synth": ("write a synthetic membrane-labelled 3D+t movie with exact ground truth", "synth"),
 }
 
 EXIT_BAD_INPUT = 2
@@ -83,11 +78,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"volltrack {__version__}")
     sub = parser.add_subparsers(dest="stage", metavar="STAGE", title="stages")
-    for name, (help_text, module, _issue) in STAGES.items():
+    for name, (help_text, module) in STAGES.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
-        if module is not None:
-            importlib.import_module(f"volltrack._cli.{module}").add_arguments(p)
+        importlib.import_module(f"volltrack._cli.{module}").add_arguments(p)
     return parser
+
+
+def _quiet_libraries() -> None:
+    """Keep library chatter that is not for our users off the terminal.
+
+    TensorFlow's C++ start-up lines (oneDNN, CPU features) and the ``pkg_resources`` deprecation
+    notice csbdeep triggers on import say nothing about the user's data; real warnings and errors
+    still show. An explicit ``TF_CPP_MIN_LOG_LEVEL`` in the environment wins.
+    """
+    import os
+    import warnings
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,14 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.stage is None:
         parser.print_help()
         return EXIT_BAD_INPUT
-    _help, module, issue = STAGES[args.stage]
-    if module is None:
-        print(
-            f"volltrack {args.stage}: not implemented yet (planned in issue #{issue}); "
-            "nothing was done",
-            file=sys.stderr,
-        )
-        return EXIT_BAD_INPUT
+    _help, module = STAGES[args.stage]
+    _quiet_libraries()
     try:
         return int(importlib.import_module(f"volltrack._cli.{module}").run(args))
     except VolltrackError as exc:

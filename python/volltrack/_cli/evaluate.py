@@ -13,8 +13,8 @@ from volltrack._errors import InputError
 
 __all__ = ["KINDS", "add_arguments", "run"]
 
-#: kind -> (one-line help, module under volltrack._cli, or None when not implemented yet)
-KINDS: dict[str, tuple[str, str | None]] = {
+#: kind -> (one-line help, module under volltrack._cli)
+KINDS: dict[str, tuple[str, str]] = {
     "segmentation": (
         "AP at IoU thresholds, PQ, Dice/NRMSE/SSIM of label images against ground truth",
         "evaluate_segmentation",
@@ -31,8 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="kind", metavar="KIND", title="kinds")
     for name, (help_text, module) in KINDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
-        if module is not None:
-            importlib.import_module(f"volltrack._cli.{module}").add_arguments(p)
+        importlib.import_module(f"volltrack._cli.{module}").add_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,6 +39,4 @@ def run(args: argparse.Namespace) -> int:
     if args.kind is None:
         raise InputError(f"expected a kind of evaluation: {', '.join(KINDS)}")
     module = KINDS[args.kind][1]
-    if module is None:
-        raise InputError(f"evaluate {args.kind}: not implemented yet; nothing was done")
     return int(importlib.import_module(f"volltrack._cli.{module}").run(args))
