@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -346,10 +345,6 @@ def load_models(path: str | os.PathLike[str] | None = None) -> SegmentationModel
         If the folder, its manifest, a member folder, a ``config.json``, ``thresholds.json`` or
         a weights file is missing or not valid, or the weights do not fit the architecture.
     """
-    # before the first TensorFlow/StarDist import (checking a StarDist config imports it): no
-    # TensorFlow start-up log lines and no pkg_resources notice from csbdeep on the terminal
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
     folder = Path(path) if path is not None else shipped_models_path()
     manifest = read_manifest(folder)
     members: dict[str, Path] = {}
