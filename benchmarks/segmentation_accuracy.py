@@ -4,20 +4,21 @@ All three use the same model bundle (default: the shipped one) and the same netw
 each test frame, so only the way the outputs become labels differs:
 
 * ``vollseg``: :func:`volltrack.segmentation.segment` with its default settings and the bundle's
-  thresholds (StarDist instances + U-Net mask dilated by 1 µm + every StarDist object, seed
-  pooling, watershed on the probability). The defaults ``grow_foreground=1``,
-  ``rescue_overlap=1`` were chosen on the validation movies (seeds 9001, 9002), not on the test
-  movies: the shipped U-Net is trained on targets with eroded cell boundaries, so its mask alone
-  truncates every cell;
+  default thresholds (its calibrated ``vollseg`` manifest section when it has one: searched by
+  ``volltrack train --calibrate`` on the recipe's held-out movies, seeds 9001, 9002) (StarDist
+  instances + U-Net mask dilated by 1 µm + every StarDist object, seed pooling, watershed on the
+  probability). The defaults ``grow_foreground=1``, ``rescue_overlap=1`` were chosen on the
+  validation movies (seeds 9001, 9002), not on the test movies: the shipped U-Net is trained on
+  targets with eroded cell boundaries, so its mask alone truncates every cell;
 * ``vollseg-unet-mask``: the same with VollSeg's mask (``grow_foreground=0``,
   ``rescue_overlap=0.5``: the U-Net mask plus the StarDist objects mostly outside it);
 * ``vollseg-searched`` (unless ``--no-search``): ``vollseg`` with thresholds chosen by
   :func:`volltrack.segmentation.search_thresholds` on the validation movies (``--search-seeds``);
-* ``stardist``: StarDist's instances at the bundle's thresholds (its own optimised ones);
+* ``stardist``: StarDist's instances at its own optimised thresholds (``stardist/thresholds.json``);
 * ``stardist-searched`` (unless ``--no-search``): StarDist's instances at the (prob, nms) of the
   same grid that maximise StarDist's own AP on the validation movies, so that both sides of the
   comparison get the same tuning;
-* ``unet-cc``: face-connected components of the U-Net mask at the bundle's threshold.
+* ``unet-cc``: face-connected components of the U-Net mask at the bundle's default threshold.
 
 Test movies are synthetic membrane movies drawn with seeds (``--seeds``) that the shipped recipe
 neither trains on nor holds out; the script refuses seeds of the recipe. Scores are StarDist's
@@ -146,7 +147,11 @@ def main(argv=None) -> int:
             pred["vollseg-unet-mask"].append(
                 outputs_to_result(outputs, models, unet_mask, with_markers=False).labels
             )
-            pred["stardist"].append(result.stardist_labels)
+            pred["stardist"].append(
+                stardist_instances(
+                    outputs, models, models.stardist_prob_thresh, models.stardist_nms_thresh
+                )
+            )
             pred["unet-cc"].append(
                 ndi.label(result.foreground, structure=ndi.generate_binary_structure(3, 1))[0]
             )
@@ -187,6 +192,8 @@ def main(argv=None) -> int:
             "models": str(models.path),
             "thresholds": {
                 "bundle": [models.prob_thresh, models.nms_thresh, models.unet_threshold],
+                "bundle_calibrated": models.calibrated,
+                "stardist_own": [models.stardist_prob_thresh, models.stardist_nms_thresh],
                 "searched": None
                 if searched is None
                 else [searched.prob_thresh, searched.nms_thresh, searched.unet_threshold],

@@ -14,9 +14,12 @@ import pytest
 from volltrack._errors import InputError
 from volltrack.segmentation import (
     ModelError,
+    calibrate_models,
     foreground_target,
     load_models,
+    network_outputs,
     normalize_frame,
+    outputs_to_result,
     read_manifest,
     shipped_models_path,
     synthetic_training_data,
@@ -79,19 +82,30 @@ def test_shipped_models_load_and_segment_an_unseen_synthetic_frame():
     assert models.voxel_size == (2.0, 0.5, 0.5)
     assert models.stardist.config.n_dim == 3 and models.stardist.config.anisotropy == (4, 1, 1)
     thresholds = json.loads((SHIPPED / "stardist" / "thresholds.json").read_text())
-    assert (models.prob_thresh, models.nms_thresh) == (thresholds["prob"], thresholds["nms"])
+    own = (models.stardist_prob_thresh, models.stardist_nms_thresh)
+    assert own == (thresholds["prob"], thresholds["nms"])
+    # the shipped bundle is calibrated: its VollSeg defaults are the manifest's vollseg section
+    cal = models.manifest.vollseg
+    assert models.calibrated and cal is not None
+    assert (models.prob_thresh, models.nms_thresh, models.unet_threshold) == (
+        cal.prob_thresh,
+        cal.nms_thresh,
+        cal.unet_threshold,
+    )
+    assert not set(cal.volumes) & {f"synthetic-seed{s}" for s in range(20001, 20005)}
     # a frame from a seed never used in the recipe
     data, _ = synthetic_training_data([4242], n_frames=1, n_divisions=0)
     raw, gt = data.raw[0], data.labels[0]
     x = normalize_frame(raw, models)
     sd, _ = models.stardist.predict_instances(
-        x, prob_thresh=models.prob_thresh, nms_thresh=models.nms_thresh, verbose=False
+        x, prob_thresh=own[0], nms_thresh=own[1], verbose=False
     )
     assert matching(gt, sd, thresh=0.5).accuracy > 0.5
     fg = np.clip(models.unet.predict(x, "ZYX", normalizer=None), 0, 1)
     assert fg.shape == raw.shape
     # the U-Net finds the eroded cell interiors it was trained on
-    mask, target = fg > models.unet_threshold, foreground_target(gt, models.voxel_size) > 0
+    target = foreground_target(gt, models.voxel_size) > 0
+    mask = fg > models.manifest.unet_threshold
     assert 2 * (mask & target).sum() / (mask.sum() + target.sum()) > 0.7
     den = models.n2v.predict(x, "ZYX")
     assert den.shape == raw.shape and np.isfinite(den).all()
@@ -155,6 +169,14 @@ def _break(bundle, how):
         _edit_json(bundle / "stardist" / "thresholds.json", prob=1.5)
     elif how == "thresholds missing":
         (bundle / "stardist" / "thresholds.json").unlink()
+    elif how == "vollseg out of range":
+        section = json.loads(m.read_text())["vollseg"]
+        _edit_json(m, vollseg={**section, "unet_threshold": 1.2})
+    elif how == "vollseg unknown key":
+        section = json.loads(m.read_text())["vollseg"]
+        _edit_json(m, vollseg={**section, "grow": 2.0})
+    elif how == "vollseg not an object":
+        _edit_json(m, vollseg=[0.5, 0.3, 0.5])
 
 
 BREAKAGES = {
@@ -174,6 +196,9 @@ BREAKAGES = {
     "config checkpoint path": r"unet/config\.json: key 'train_checkpoint' must be 'weights_best",
     "thresholds out of range": r"thresholds\.json: key 'prob' must be a number in \(0, 1\)",
     "thresholds missing": r"thresholds\.json: missing file",
+    "vollseg out of range": r"vollseg\.unet_threshold: Input should be less than 1",
+    "vollseg unknown key": r"vollseg\.grow: Extra inputs are not permitted",
+    "vollseg not an object": r"vollseg: Input should be a valid dictionary",
 }
 
 
@@ -181,7 +206,8 @@ BREAKAGES = {
 # config.json against the library's configuration class, which imports the libraries
 _MANIFEST_ONLY = {
     "no folder", "no manifest", "manifest not json", "manifest extra key", "manifest wrong format",
-    "member escapes folder", "negative voxel",
+    "member escapes folder", "negative voxel", "vollseg out of range", "vollseg unknown key",
+    "vollseg not an object",
 }  # fmt: skip
 
 
@@ -203,3 +229,46 @@ def test_weights_that_do_not_fit_the_architecture_are_a_model_error(bundle):
     shutil.copy(bundle / "unet" / "weights_best.h5", bundle / "stardist" / "weights_best.h5")
     with pytest.raises(ModelError, match=r"stardist/weights_best\.h5: cannot load the stardist"):
         load_models(bundle)
+
+
+@pytest.mark.dl
+def test_calibration_writes_the_vollseg_section_and_segment_defaults_follow_it(bundle):
+    from volltrack.evaluation import average_precision
+
+    m = bundle / MANIFEST_NAME
+    _edit_json(m, vollseg=_DROP)
+    before = load_models(bundle)
+    assert not before.calibrated and before.manifest.vollseg is None
+    own = (before.stardist_prob_thresh, before.stardist_nms_thresh)
+    assert (before.prob_thresh, before.nms_thresh) == own
+    assert before.unet_threshold == before.manifest.unet_threshold
+
+    data, _ = synthetic_training_data(
+        [4243], n_frames=1, n_divisions=0, shape=(12, 64, 64), n_cells=10
+    )
+    grid = {"prob_threshs": [0.4], "nms_threshs": [0.2], "unet_thresholds": [0.3]}
+    section = calibrate_models(bundle, data.raw, data.labels, names=["v0"], **grid)
+    assert section.volumes == ["v0"] and section.n_candidates == 2 * 2 * 2
+    assert section.n_true_objects == len(np.unique(data.labels[0])) - 1
+    assert json.loads(m.read_text())["vollseg"] == section.model_dump(mode="json")
+    assert section.top[0]["ap"] == section.ap >= section.ap_uncalibrated
+
+    after = load_models(bundle)
+    chosen = (section.prob_thresh, section.nms_thresh, section.unet_threshold)
+    assert (
+        after.calibrated and (after.prob_thresh, after.nms_thresh, after.unet_threshold) == chosen
+    )
+    assert (after.stardist_prob_thresh, after.stardist_nms_thresh) == own  # thresholds.json kept
+    # segment's defaults are the calibrated thresholds; the AP stored is theirs
+    outputs = network_outputs(data.raw[0], after)
+    default = outputs_to_result(outputs, after, with_markers=False)
+    explicit = dict(zip(("prob_thresh", "nms_thresh", "unet_threshold"), chosen, strict=True))
+    assert np.array_equal(default.labels, outputs_to_result(outputs, after, explicit).labels)
+    raw_mask = outputs_to_result(outputs, after, {"grow_foreground": 0.0}).foreground
+    assert np.array_equal(raw_mask, outputs.unet >= section.unet_threshold)
+    assert average_precision(data.labels, [default.labels], 0.5) == pytest.approx(
+        section.ap, abs=1e-4
+    )
+    # explicit settings still win
+    override = outputs_to_result(outputs, after, {"unet_threshold": 0.05, "grow_foreground": 0.0})
+    assert np.array_equal(override.foreground, outputs.unet >= 0.05)

@@ -163,7 +163,7 @@ def test_segment_movie_frames_resume_and_calibration(tmp_path, movie, models):
     (out / "labels" / "t00000.tif").unlink()
     calls.clear()
     segment_movie(raw, out, models, settings, progress=lambda *a: calls.append(a))
-    assert calls == [(1, 2, False), (2, 2, True)]
+    assert calls == [(1, 2, True), (2, 2, False)]  # finished frames are reported first
 
     # other settings: refused without overwrite, every frame redone with it
     changed = {**settings, "prob_thresh": 0.9}
@@ -196,6 +196,75 @@ def test_segment_movie_zyx_array_and_zarr(tmp_path, movie, models):
     tifffile.imwrite(tmp_path / "plain.tif", movie.raw[0])  # no ImageJ axes: read by position
     segment_movie(tmp_path / "plain.tif", tmp_path / "p", models, settings)
     assert np.array_equal(read_image(tmp_path / "p" / "labels.tif").data[0], expected)
+
+
+def _tiny_movie(n_frames=3):
+    from volltrack.synthetic import SyntheticSettings, generate_movie
+
+    settings = SyntheticSettings(
+        shape=(8, 48, 48), n_frames=n_frames, n_cells=6, n_divisions=0, seed=TEST_SEED + 1
+    )
+    return generate_movie(settings).raw
+
+
+def _outputs(folder):
+    return {p.name: read_image(p).data for p in sorted(folder.glob("*.tif"))}
+
+
+@pytest.mark.dl
+@pytest.mark.slow
+def test_segment_movie_threads_and_dask_workers_match_serial(tmp_path, models):
+    from volltrack.segmentation import segment_movie
+
+    raw = write_raw(tmp_path / "raw.tif", _tiny_movie())
+    segment_movie(raw, tmp_path / "serial", models)
+    expected = _outputs(tmp_path / "serial")
+    assert set(expected) == {f"{k}.tif" for k in ("labels", "stardist", "foreground",
+                                                  "probability", "markers")}  # fmt: skip
+    assert expected["labels.tif"].shape[0] == 3 and expected["labels.tif"].max() > 0
+    for scheduler, workers in (("threads", 3), ("local", 2)):
+        out = tmp_path / scheduler
+        calls = []
+        segment_movie(
+            raw, out, models, scheduler=scheduler, n_workers=workers,
+            progress=lambda *a, calls=calls: calls.append(a),
+        )  # fmt: skip
+        assert sorted(calls) == [(1, 3, False), (2, 3, False), (3, 3, False)]
+        got = _outputs(out)
+        assert set(got) == set(expected)
+        for name, array in expected.items():
+            assert np.array_equal(got[name], array), (scheduler, name)
+        record = json.loads((out / "segment.json").read_text())
+        assert (
+            record["fingerprint"]
+            == json.loads((tmp_path / "serial" / "segment.json").read_text())["fingerprint"]
+        )  # the scheduler is not a setting: a re-run may use another
+
+
+@pytest.mark.dl
+def test_a_failing_frame_is_named_and_the_others_are_written(tmp_path, capsys, models):
+    from volltrack._parallel import FrameFailures
+    from volltrack.segmentation import segment_movie
+
+    raw = _tiny_movie().astype(np.float32)
+    raw[1, 2, 3, 4] = np.nan  # frame 1 is corrupt
+    out = tmp_path / "out"
+    with pytest.raises(FrameFailures, match=r"1 of 3 frame\(s\) failed \(frame 1\)") as info:
+        segment_movie(raw, out, models, scheduler="threads", n_workers=2)
+    assert isinstance(info.value, InputError)  # bad input, not a fault
+    assert "pixel (2, 3, 4) is nan" in str(info.value) and "\n" not in str(info.value)
+    assert sorted(p.name for p in (out / "labels").iterdir()) == ["t00000.tif", "t00002.tif"]
+    assert not (out / "labels.tif").exists()  # no TZYX file from an incomplete movie
+    # the command line: one line, exit 2; a re-run redoes only the failed frame
+    path = write_raw(tmp_path / "raw.tif", raw)
+    args = [str(path), "--out", str(tmp_path / "cli"), "--workers", "2", "--quiet"]
+    assert main(["segment", *args]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "(frame 1)" in err[0], err
+    assert sorted(p.name for p in (tmp_path / "cli" / "labels").iterdir()) == [
+        "t00000.tif",
+        "t00002.tif",
+    ]
 
 
 # ------------------------------------------------------------------------------------------

@@ -264,6 +264,10 @@ def test_cli_errors_are_one_line_and_write_nothing(tmp_path, capsys):
     assert "epochz" in _cli_error(
         capsys, "--recipe", "synthetic", "--out", str(out), "--config", str(bad)
     )
+    both = ("--recipe", "synthetic", "--out", str(out), "--calibrate", str(out))
+    assert "either --out BUNDLE (train) or --calibrate BUNDLE" in _cli_error(capsys, *both)
+    missing = _cli_error(capsys, "--recipe", "synthetic", "--calibrate", str(tmp_path / "none"))
+    assert "none: model folder does not exist" in missing
     out.mkdir()
     assert "already exists" in _cli_error(capsys, "--recipe", "synthetic", "--out", str(out))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle", "labels", "raw", "train.toml"]
@@ -336,7 +340,27 @@ def test_tiny_training_writes_a_loadable_bundle_and_resumes(tmp_path, capsys):
     assert models.stardist.config.anisotropy == (4.0, 1.0, 1.0)
     assert models.stardist.config.grid == (1, 2, 2)
     assert models.n2v is not None and models.roi is not None
-    assert 0 < models.prob_thresh < 1 and models.nms_thresh == 0.3
+    assert 0 < models.stardist_prob_thresh < 1 and models.stardist_nms_thresh == 0.3
+    # training ends with the VollSeg-level search on the validation volume
+    cal = manifest["vollseg"]
+    assert cal["volumes"] == manifest["training"]["validation"]["validation_volumes"]
+    assert models.calibrated
+    assert (models.prob_thresh, models.nms_thresh, models.unet_threshold) == (
+        cal["prob_thresh"],
+        cal["nms_thresh"],
+        cal["unet_threshold"],
+    )
+    # recalibrate on both volumes through the command line: only the manifest changes
+    weights = (out / "stardist" / "weights_best.h5").read_bytes()
+    raw_dir, lab_dir = str(tmp_path / "raw"), str(tmp_path / "labels")
+    assert main(["train", "--calibrate", str(out), "--raw", raw_dir, "--labels", lab_dir]) == 0
+    assert capsys.readouterr().out.strip().startswith(f"calibrated {out}: prob_thresh ")
+    again = json.loads((out / "volltrack-models.json").read_text())
+    assert again["vollseg"]["volumes"] == ["v0.tif", "v1.tif"]
+    assert {k: v for k, v in again.items() if k != "vollseg"} == {
+        k: v for k, v in manifest.items() if k != "vollseg"
+    }
+    assert (out / "stardist" / "weights_best.h5").read_bytes() == weights
     with pytest.raises(InputError, match="already exists"):
         train_models(data, out, s)
     assert main(argv) == 2  # no --overwrite

@@ -375,6 +375,8 @@ def run_pipeline(
                 time_interval=dt,
                 overwrite=not resume,
                 progress=lambda d, n, _skipped: say("segment", d, n, "frames"),
+                scheduler=ex.scheduler,
+                n_workers=ex.workers,
             )
 
         stage(

@@ -63,14 +63,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--grow-foreground",
         type=number,
         metavar="UM",
-        help="dilate the U-Net mask by this radius (µm) before the fusion (default 0)",
+        help="dilate the U-Net mask by this radius (µm) before the fusion (default 1)",
     )
     parser.add_argument(
         "--rescue-overlap",
         type=number,
         metavar="F",
         help="add StarDist objects less than this fraction inside the U-Net mask whole "
-        "(default 0.5; 1: the union of both)",
+        "(default 1: the union of both; 0.5: VollSeg)",
+    )
+    parser.add_argument(
+        "--workers", type=POSITIVE, metavar="N", help="segment N frames in parallel"
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="WHERE",
+        help="where frames run: threads (default with --workers), processes, local (a dask "
+        "LocalCluster) or a dask scheduler address tcp://HOST:PORT; each worker process loads "
+        "the models once",
     )
     parser.add_argument(
         "--config",
@@ -121,7 +131,12 @@ def run(args: argparse.Namespace) -> int:
     if args.time_interval is not None and not args.time_interval > 0:
         raise InputError(f"--time-interval must be > 0 s; got {args.time_interval}")
     models = args.models  # loaded by segment_movie after RAW is checked; None: shipped
-    options = {"time_interval": args.time_interval, "overwrite": args.overwrite}
+    options = {
+        "time_interval": args.time_interval,
+        "overwrite": args.overwrite,
+        "n_workers": args.workers,
+        "scheduler": args.scheduler,
+    }
     if args.quiet:
         segment_movie(args.raw, args.out, models, settings, **options)
         return 0

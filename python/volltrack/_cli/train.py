@@ -27,7 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=["synthetic"],
         help="train on volltrack's synthetic membrane movies (fixed seeds; the shipped models)",
     )
-    parser.add_argument("--out", required=True, metavar="BUNDLE", help="model bundle to write")
+    parser.add_argument("--out", metavar="BUNDLE", help="model bundle to write")
+    parser.add_argument(
+        "--calibrate",
+        metavar="BUNDLE",
+        help="train nothing: search the VollSeg thresholds of an existing bundle on validation "
+        "data (--raw/--labels, or --recipe synthetic: its held-out movies) and store them in its "
+        "manifest",
+    )
     parser.add_argument(
         "--voxel-size",
         type=number,
@@ -132,12 +139,60 @@ def settings_from_args(args: argparse.Namespace) -> object:
         raise InputError(f"invalid training settings: {exc}") from None
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    import warnings
+
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
+    from volltrack.segmentation._models import read_manifest
+    from volltrack.segmentation._thresholds import calibrate_models
+    from volltrack.segmentation._train import calibrate_synthetic_recipe, load_training_data
+
+    bundle = Path(args.calibrate)
+    read_manifest(bundle)  # a missing or corrupt bundle fails before any data is made
+    if args.recipe is None:
+        data = load_training_data(args.raw, args.labels)
+    if args.quiet:
+        progress = None
+    else:
+        from rich.progress import Progress
+
+        bar = Progress(transient=True)
+        bar.start()
+        task = bar.add_task("searching thresholds", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+    try:
+        if args.recipe is None:
+            section = calibrate_models(
+                bundle, data.raw, data.labels, names=data.names, progress=progress
+            )
+        else:
+            section = calibrate_synthetic_recipe(bundle, progress=progress)
+    finally:
+        if progress is not None:
+            bar.stop()
+    if not args.quiet:
+        print(
+            f"calibrated {bundle}: prob_thresh {section.prob_thresh:g}, nms_thresh "
+            f"{section.nms_thresh:g}, unet_threshold {section.unet_threshold:g}: "
+            f"AP@{section.tau:g} {section.ap:.3f} (uncalibrated {section.ap_uncalibrated:.3f}) "
+            f"on {len(section.volumes)} volumes, {section.n_true_objects} cells"
+        )
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
-    """Train and write the bundle; return 0."""
+    """Train and write the bundle (or calibrate one); return 0."""
     if args.recipe is None and (args.raw is None or args.labels is None):
         raise InputError("give --raw DIR and --labels DIR, or --recipe synthetic")
     if args.recipe is not None and (args.raw is not None or args.labels is not None):
         raise InputError("--recipe cannot be combined with --raw/--labels")
+    if (args.out is None) == (args.calibrate is None):
+        raise InputError("give either --out BUNDLE (train) or --calibrate BUNDLE")
+    if args.calibrate is not None:
+        return _calibrate(args)
     out = Path(args.out)
     if out.exists() and not args.overwrite:
         raise InputError(f"{out}: already exists (use --overwrite to replace it)")
@@ -195,6 +250,7 @@ def run(args: argparse.Namespace) -> int:
         train(on_member)
     manifest = json.loads((out / "volltrack-models.json").read_text(encoding="utf-8"))
     val = manifest["training"]["validation"]
+    cal = manifest.get("vollseg")
     line = (
         f"wrote {out}: StarDist AP@0.5 {val['validation']['stardist_ap50']:.3f}, "
         f"U-Net CC AP@0.5 {val['validation']['unet_cc_ap50']:.3f} on "
@@ -205,5 +261,7 @@ def run(args: argparse.Namespace) -> int:
             f"; held out: StarDist {val['held_out']['stardist_ap50']:.3f}, "
             f"U-Net CC {val['held_out']['unet_cc_ap50']:.3f}"
         )
+    if cal is not None:
+        line += f"; VollSeg calibrated AP@0.5 {cal['ap']:.3f}"
     print(line)
     return 0

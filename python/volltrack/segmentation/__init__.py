@@ -11,6 +11,7 @@ from volltrack.segmentation._models import (
     ModelError,
     ModelsManifest,
     SegmentationModels,
+    VollSegCalibration,
     load_models,
     normalize_frame,
     read_manifest,
@@ -30,11 +31,12 @@ from volltrack.segmentation._predict import (
     segment_movie,
     stardist_instances,
 )
-from volltrack.segmentation._thresholds import ThresholdSearch, search_thresholds
+from volltrack.segmentation._thresholds import ThresholdSearch, calibrate_models, search_thresholds
 from volltrack.segmentation._train import (
     SYNTHETIC_RECIPE,
     TrainingData,
     TrainSettings,
+    calibrate_synthetic_recipe,
     evaluate_models,
     load_training_data,
     stardist_geometry,
@@ -60,6 +62,9 @@ __all__ = [
     "ThresholdSearch",
     "TrainSettings",
     "TrainingData",
+    "VollSegCalibration",
+    "calibrate_models",
+    "calibrate_synthetic_recipe",
     "evaluate_models",
     "foreground_target",
     "fuse",

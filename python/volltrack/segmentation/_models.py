@@ -34,10 +34,12 @@ __all__ = [
     "ModelError",
     "ModelsManifest",
     "SegmentationModels",
+    "VollSegCalibration",
     "load_models",
     "normalize_frame",
     "read_manifest",
     "shipped_models_path",
+    "write_manifest",
 ]
 
 #: File name of the manifest inside a bundle.
@@ -98,6 +100,39 @@ class TrainingRecord(BaseModel):
     volltrack_version: str = Field(description="volltrack version that trained it")
 
 
+class VollSegCalibration(BaseModel):
+    """The VollSeg-level thresholds chosen for a bundle (manifest section ``vollseg``).
+
+    Written by :func:`~volltrack.segmentation.calibrate_models` (and by training): the candidate
+    thresholds each went through StarDist's NMS, the U-Net threshold and the fusion on validation
+    volumes, and the best pooled AP won (:func:`~volltrack.segmentation.search_thresholds`).
+    These are the defaults of :class:`~volltrack.segmentation.SegmentSettings` for the bundle.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    prob_thresh: float = Field(gt=0, lt=1, description="StarDist probability threshold")
+    nms_thresh: float = Field(ge=0, lt=1, description="StarDist NMS overlap threshold")
+    unet_threshold: float = Field(gt=0, lt=1, description="U-Net foreground threshold")
+    tau: float = Field(gt=0, le=1, description="IoU threshold of the AP that was maximised")
+    ap: float = Field(ge=0, le=1, description="pooled AP@tau of the chosen thresholds")
+    ap_uncalibrated: float = Field(
+        ge=0,
+        le=1,
+        description="pooled AP@tau at StarDist's own thresholds and the manifest's unet_threshold",
+    )
+    n_candidates: int = Field(ge=1, description="threshold triples scored")
+    volumes: list[str] = Field(min_length=1, description="names of the validation volumes")
+    n_true_objects: int = Field(ge=0, description="ground-truth cells in those volumes")
+    settings: dict[str, Any] = Field(
+        description="the other SegmentSettings of the search (fusion, landscape, N2V)"
+    )
+    top: list[dict[str, Any]] = Field(
+        description="the best candidates (prob_thresh, nms_thresh, unet_threshold, ap), best first"
+    )
+    created: str = Field(description="ISO 8601 time of the calibration")
+
+
 class ModelsManifest(BaseModel):
     """The manifest ``volltrack-models.json`` of a bundle (unknown keys are rejected)."""
 
@@ -114,6 +149,9 @@ class ModelsManifest(BaseModel):
     )
     members: Members = Field(description="network sub-folders")
     training: TrainingRecord = Field(description="training provenance and validation metrics")
+    vollseg: VollSegCalibration | None = Field(
+        None, description="VollSeg-level thresholds searched on validation data; None: none"
+    )
 
     @field_validator("voxel_size_um")
     @classmethod
@@ -144,10 +182,13 @@ class SegmentationModels:
         (z, y, x) voxel size in µm of the training data.
     pmin, pmax : float
         Percentiles of :func:`normalize_frame`.
-    prob_thresh, nms_thresh : float
-        StarDist thresholds from ``stardist/thresholds.json``.
-    unet_threshold : float
-        Threshold on the U-Net foreground probability.
+    prob_thresh, nms_thresh, unet_threshold : float
+        The default thresholds of the VollSeg prediction: the manifest's ``vollseg`` section
+        when the bundle is calibrated, else StarDist's own (``stardist/thresholds.json``) and
+        the manifest's ``unet_threshold``.
+    stardist_prob_thresh, stardist_nms_thresh : float
+        StarDist's own thresholds (``stardist/thresholds.json``, from its optimiser), for
+        StarDist alone.
     manifest : ModelsManifest
         The validated manifest.
     """
@@ -163,7 +204,14 @@ class SegmentationModels:
     prob_thresh: float
     nms_thresh: float
     unet_threshold: float
+    stardist_prob_thresh: float
+    stardist_nms_thresh: float
     manifest: ModelsManifest
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether the defaults come from a VollSeg-level calibration (manifest ``vollseg``)."""
+        return self.manifest.vollseg is not None
 
 
 def shipped_models_path() -> Path:
@@ -207,6 +255,17 @@ def read_manifest(path: str | os.PathLike[str]) -> ModelsManifest:
         return ModelsManifest(**data)
     except ValidationError as exc:
         raise ModelError(f"{file}: {_one_line(exc)}") from None
+
+
+def write_manifest(path: str | os.PathLike[str], manifest: ModelsManifest) -> Path:
+    """Write ``manifest`` as the manifest of the bundle folder ``path`` (atomically)."""
+    from volltrack.io import write_text_atomic
+
+    out = write_text_atomic(
+        Path(path) / MANIFEST_NAME, json.dumps(manifest.model_dump(mode="json"), indent=2) + "\n"
+    )
+    out.chmod(0o644)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -361,6 +420,7 @@ def load_models(path: str | os.PathLike[str] | None = None) -> SegmentationModel
     prob, nms = _check_thresholds(members["stardist"])
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     built = {kind: _build(kind, member) for kind, member in members.items()}
+    cal = manifest.vollseg
     return SegmentationModels(
         path=folder,
         stardist=built["stardist"],
@@ -370,9 +430,11 @@ def load_models(path: str | os.PathLike[str] | None = None) -> SegmentationModel
         voxel_size=tuple(float(v) for v in manifest.voxel_size_um),  # type: ignore[arg-type]
         pmin=manifest.normalization.pmin,
         pmax=manifest.normalization.pmax,
-        prob_thresh=prob,
-        nms_thresh=nms,
-        unet_threshold=manifest.unet_threshold,
+        prob_thresh=prob if cal is None else cal.prob_thresh,
+        nms_thresh=nms if cal is None else cal.nms_thresh,
+        unet_threshold=manifest.unet_threshold if cal is None else cal.unet_threshold,
+        stardist_prob_thresh=prob,
+        stardist_nms_thresh=nms,
         manifest=manifest,
     )
 

@@ -686,6 +686,56 @@ def _write_frame(
         write_imagej_tzyx(_frame_path(out_dir, kind, t), arrays[kind][np.newaxis], vs, 1.0)
 
 
+# Per-process caches of the frame jobs: a worker process (or dask worker) loads a bundle and
+# opens an input once, however many frames it runs; in this process segment_movie puts the
+# bundle and input it already has here, so serial and thread runs load nothing again.
+_WORKER_MODELS: dict[str, Any] = {}
+_WORKER_SOURCES: dict[str, _Source] = {}
+_NETWORK_LOCKS: dict[int, Any] = {}
+
+
+def _network_lock(models: Any) -> Any:
+    """One lock per loaded bundle: Keras models are not safe to call from several threads."""
+    import threading
+
+    return _NETWORK_LOCKS.setdefault(id(models), threading.Lock())
+
+
+@dataclass(frozen=True)
+class _FrameJob:
+    """Segment frame ``t`` of a movie and write its files; picklable (no networks inside).
+
+    ``raw`` is the input path (re-opened by each worker process) or the array itself;
+    ``bundle`` the bundle folder, loaded lazily once per process; ``settings`` have every
+    threshold and the voxel size resolved, so a worker needs nothing else from the caller.
+    """
+
+    raw: Any
+    source_key: str
+    bundle: str
+    models_key: str
+    out_dir: str
+    settings: SegmentSettings
+    kinds: tuple[str, ...]
+    voxel_size: tuple[float, float, float]
+
+    def __call__(self, t: int) -> int:
+        models = _WORKER_MODELS.get(self.models_key)
+        if models is None:
+            from volltrack.segmentation._models import load_models
+
+            models = _WORKER_MODELS.setdefault(self.models_key, load_models(self.bundle))
+        source = _WORKER_SOURCES.get(self.source_key)
+        if source is None:
+            source = _WORKER_SOURCES.setdefault(self.source_key, _open_source(self.raw))
+        frame = _check_frame(source.frame(t), f"{source.name} frame {t}")
+        with _network_lock(models):
+            outputs = network_outputs(frame, models, self.settings)
+        result = outputs_to_result(outputs, models, self.settings, voxel_size=self.voxel_size)
+        _write_frame(Path(self.out_dir), t, result, self.kinds, self.voxel_size)
+        return t
+
+
 def segment_movie(
     raw: Any,
     out_dir: str | os.PathLike[str],
@@ -695,6 +745,8 @@ def segment_movie(
     time_interval: float | None = None,
     overwrite: bool = False,
     progress: Callable[[int, int, bool], None] | None = None,
+    scheduler: str | None = None,
+    n_workers: int | None = None,
 ) -> dict[str, Path]:
     """Segment every frame of a ZYX or TZYX movie; write per-frame and TZYX outputs.
 
@@ -730,7 +782,17 @@ def segment_movie(
     overwrite : bool
         Redo everything, replacing earlier outputs.
     progress : callable(done, total, skipped), optional
-        Called after each frame (``skipped``: it was already finished).
+        Called after each frame (``skipped``: it was already finished), in this process.
+    scheduler : str, optional
+        Where the frames run (:func:`volltrack._parallel.map_frames`): ``"synchronous"``,
+        ``"threads"`` (the default when ``n_workers`` > 1), ``"processes"``, ``"local"`` (a
+        dask ``LocalCluster``) or a dask scheduler address ``tcp://HOST:PORT``. Every worker
+        process loads the bundle from its folder once (the networks are never pickled) and
+        re-opens a file input (an array input is sent to it); with threads the networks run
+        one frame at a time (Keras models are not thread-safe) and the fusions in parallel.
+        The outputs are identical whatever the scheduler.
+    n_workers : int, optional
+        Threads, processes or dask workers.
 
     Returns
     -------
@@ -740,13 +802,19 @@ def segment_movie(
     Raises
     ------
     volltrack._errors.InputError
-        Bad input, settings or model folder (before anything is written), or an output folder
-        holding results of another run without ``overwrite``.
+        Bad input, settings, scheduler or model folder (before anything is written), or an
+        output folder holding results of another run without ``overwrite``.
+    volltrack._parallel.FrameFailures
+        When frames failed (``FrameInputFailures``, an InputError, when all of them were bad
+        input, e.g. non-finite pixels): it names them; every other frame was still segmented
+        and written, so a re-run redoes only the failed ones. The TZYX files are not written.
     """
+    from volltrack._parallel import check_scheduler, map_frames
     from volltrack._version import __version__
     from volltrack.io import read_image, write_imagej_tzyx, write_text_atomic
 
     settings = _resolve_settings(settings)
+    check_scheduler(scheduler, n_workers)
     source = _open_source(raw)
     models = _resolve_models(models)
     out_dir = Path(out_dir)
@@ -809,15 +877,38 @@ def segment_movie(
     write_text_atomic(settings_path, json.dumps(record, indent=2) + "\n")
 
     n = source.shape[0]
-    for t in range(n):
-        done = all(_frame_path(out_dir, k, t).is_file() for k in kinds)
-        if not done:
-            frame = _check_frame(source.frame(t), f"{source.name} frame {t}")
-            outputs = network_outputs(frame, models, settings)
-            result = outputs_to_result(outputs, models, settings, voxel_size=vs)
-            _write_frame(out_dir, t, result, kinds, vs)
-        if progress is not None:
-            progress(t + 1, n, done)
+    todo = [t for t in range(n) if not all(_frame_path(out_dir, k, t).is_file() for k in kinds)]
+    if progress is not None:
+        for i in range(n - len(todo)):
+            progress(i + 1, n, True)
+    if todo:
+        resolved = dict(
+            zip(("prob_thresh", "nms_thresh", "unet_threshold"), thresholds, strict=True)
+        )
+        job = _FrameJob(
+            raw=raw if isinstance(raw, np.ndarray) else str(Path(raw).resolve()),
+            source_key=json.dumps(source.identity, sort_keys=True),
+            bundle=str(Path(models.path).resolve()),
+            models_key=record["models"]["sha256"],
+            out_dir=str(out_dir),
+            settings=settings.model_copy(update={**resolved, "voxel_size": tuple(vs)}),
+            kinds=tuple(kinds),
+            voxel_size=tuple(float(v) for v in vs),  # type: ignore[arg-type]
+        )
+        # this process already has both: serial and thread runs use them
+        _WORKER_MODELS[job.models_key] = models
+        _WORKER_SOURCES[job.source_key] = source
+        skipped = n - len(todo)
+        map_frames(
+            job,
+            todo,
+            scheduler=scheduler,
+            n_workers=n_workers,
+            progress=None
+            if progress is None
+            else (lambda done, _total: progress(skipped + done, n, False)),
+            what=f"segment {source.name}",
+        )
 
     written: dict[str, Path] = {"settings": settings_path}
     for kind in kinds:

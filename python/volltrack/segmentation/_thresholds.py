@@ -13,7 +13,10 @@ pooled over the images (:func:`volltrack.evaluation.average_precision`).
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import itertools
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +35,7 @@ from volltrack.segmentation._predict import (
     stardist_instances,
 )
 
-__all__ = ["DEFAULT_GRID", "ThresholdSearch", "search_thresholds"]
+__all__ = ["DEFAULT_GRID", "ThresholdSearch", "calibrate_models", "search_thresholds"]
 
 #: Candidate values tried by default, each together with the bundle's own value.
 DEFAULT_GRID: dict[str, tuple[float, ...]] = {
@@ -213,3 +216,114 @@ def search_thresholds(
         tau=float(tau),
         table=table,
     )
+
+
+def calibrate_models(
+    path: str | os.PathLike[str],
+    raw_images: Sequence[np.ndarray],
+    gt_labels: Sequence[np.ndarray],
+    *,
+    names: Sequence[str] | None = None,
+    settings: SegmentSettings | dict[str, Any] | None = None,
+    prob_threshs: Sequence[float] | None = None,
+    nms_threshs: Sequence[float] | None = None,
+    unet_thresholds: Sequence[float] | None = None,
+    tau: float = 0.5,
+    progress: Callable[[int, int], None] | None = None,
+) -> Any:
+    """Search the VollSeg-level thresholds of a bundle and store them in its manifest.
+
+    Runs :func:`search_thresholds` on validation volumes starting from the bundle's uncalibrated
+    thresholds (StarDist's own ``thresholds.json`` and the manifest's ``unet_threshold``, which
+    are always among the candidates) and writes the winner, with a summary of the score table,
+    as the manifest's ``vollseg`` section (atomically; any earlier section is replaced). From
+    then on :func:`~volltrack.segmentation.load_models` returns these thresholds as the bundle's
+    defaults, and :func:`~volltrack.segmentation.segment` uses them unless settings say
+    otherwise. StarDist's own thresholds stay in ``stardist/thresholds.json``.
+
+    Parameters
+    ----------
+    path : path-like
+        The bundle folder.
+    raw_images, gt_labels : sequence of (Z, Y, X) ndarray
+        Validation volumes and their instance labels, never trained on.
+    names : sequence of str, optional
+        A name per volume, recorded in the manifest (default ``volume-0``, ...).
+    settings : SegmentSettings or dict, optional
+        The other settings of the search (fusion, landscape, N2V, tiles); thresholds in it are
+        ignored. Recorded in the manifest.
+    prob_threshs, nms_threshs, unet_thresholds, tau, progress
+        As for :func:`search_thresholds`.
+
+    Returns
+    -------
+    VollSegCalibration
+        The section written.
+
+    Raises
+    ------
+    volltrack._errors.InputError
+        Bad volumes or candidates (see :func:`search_thresholds`); ``ModelError`` for a missing
+        or corrupt bundle.
+    """
+    from volltrack.segmentation._models import (
+        VollSegCalibration,
+        load_models,
+        read_manifest,
+        write_manifest,
+    )
+    from volltrack.segmentation._predict import _shipped_models
+
+    manifest = read_manifest(path)
+    models = load_models(path)
+    base = dataclasses.replace(
+        models,
+        prob_thresh=models.stardist_prob_thresh,
+        nms_thresh=models.stardist_nms_thresh,
+        unet_threshold=manifest.unet_threshold,
+    )
+    settings = _resolve_settings(settings).model_copy(
+        update={"prob_thresh": None, "nms_thresh": None, "unet_threshold": None}
+    )
+    raw_images, gt_labels = list(raw_images), list(gt_labels)
+    names = [f"volume-{i}" for i in range(len(raw_images))] if names is None else list(names)
+    if len(names) != len(raw_images):
+        raise InputError(f"expected {len(raw_images)} volume names, got {len(names)}")
+    search = search_thresholds(
+        raw_images,
+        gt_labels,
+        base,
+        settings,
+        prob_threshs=prob_threshs,
+        nms_threshs=nms_threshs,
+        unet_thresholds=unet_thresholds,
+        tau=tau,
+        progress=progress,
+    )
+    table = search.table
+    columns = ["prob_thresh", "nms_thresh", "unet_threshold", "ap", "n_cells"]
+    # stable sort: among equal scores the first in table order, as search_thresholds picks
+    top = table.sort_values("ap", ascending=False, kind="stable").head(5)[columns]
+    recorded = settings.model_dump(mode="json")
+    for key in ("prob_thresh", "nms_thresh", "unet_threshold", "n_tiles"):
+        recorded.pop(key)
+    section = VollSegCalibration(
+        prob_thresh=search.prob_thresh,
+        nms_thresh=search.nms_thresh,
+        unet_threshold=search.unet_threshold,
+        tau=search.tau,
+        ap=round(search.score, 4),
+        ap_uncalibrated=round(float(table.loc[table["bundle_default"], "ap"].iloc[0]), 4),
+        n_candidates=len(table),
+        volumes=names,
+        n_true_objects=int(sum(len(np.unique(g)) - int(0 in g) for g in gt_labels)),
+        settings=recorded,
+        top=[
+            {k: (int(v) if k == "n_cells" else round(float(v), 4)) for k, v in row.items()}
+            for row in top.to_dict("records")
+        ],
+        created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    )
+    write_manifest(path, manifest.model_copy(update={"vollseg": section}))
+    _shipped_models.cache_clear()  # a cached shipped bundle would keep the old defaults
+    return section

@@ -3,8 +3,9 @@
 Every network is the library's own (``stardist.models.StarDist3D``, ``csbdeep.models.CARE``,
 ``n2v.models.N2V``); this module prepares the data (pairing, checks, normalisation, U-Net
 targets, label-safe augmentation, validation split), picks configurations from the voxel size,
-trains, optimises StarDist's thresholds with StarDist's own optimiser, measures validation AP
-and writes the bundle atomically (a work folder renamed at the end).
+trains, optimises StarDist's thresholds with StarDist's own optimiser, measures validation AP,
+calibrates the VollSeg-level thresholds (:func:`~volltrack.segmentation.calibrate_models`) and
+writes the bundle atomically (a work folder renamed at the end).
 """
 
 from __future__ import annotations
@@ -27,16 +28,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from volltrack._errors import InputError
 from volltrack.segmentation._augment import Augmenter, foreground_target, tissue_target
-from volltrack.segmentation._models import (
-    MANIFEST_NAME,
-    ModelsManifest,
-    normalize_frame,
-)
+from volltrack.segmentation._models import ModelsManifest, normalize_frame, write_manifest
 
 __all__ = [
     "SYNTHETIC_RECIPE",
     "TrainSettings",
     "TrainingData",
+    "calibrate_synthetic_recipe",
     "evaluate_models",
     "load_training_data",
     "stardist_geometry",
@@ -706,6 +704,7 @@ def train_models(
     *,
     recipe: str = "folders",
     held_out: TrainingData | None = None,
+    calibrate: bool = True,
     overwrite: bool = False,
     resume: bool = False,
     quiet: bool = True,
@@ -730,6 +729,11 @@ def train_models(
         Recorded in the manifest (``"folders"`` or ``"synthetic"``).
     held_out : TrainingData, optional
         Data never used in training, also scored into the manifest (``validation.held_out``).
+    calibrate : bool
+        After the networks are trained and scored, search the VollSeg-level thresholds
+        (:func:`~volltrack.segmentation.calibrate_models`) on ``held_out`` when given, else on
+        the validation volumes, and store them as the manifest's ``vollseg`` section (the
+        defaults of :func:`~volltrack.segmentation.segment`).
     overwrite : bool
         Replace an existing ``out``.
     resume : bool
@@ -846,7 +850,7 @@ def train_models(
             "volltrack_version": __version__,
         },
     )
-    _write_manifest(work, manifest)
+    write_manifest(work, manifest)
     loaded = load_models(work)
     kw = {"pmin": settings.pmin, "pmax": settings.pmax, "unet_threshold": settings.unet_threshold}
     validation: dict[str, Any] = {
@@ -855,7 +859,10 @@ def train_models(
         "validation": evaluate_models(
             loaded.stardist, loaded.unet, [data.raw[i] for i in val_idx], yv, **kw
         ),
-        "stardist_thresholds": {"prob": loaded.prob_thresh, "nms": loaded.nms_thresh},
+        "stardist_thresholds": {
+            "prob": loaded.stardist_prob_thresh,
+            "nms": loaded.stardist_nms_thresh,
+        },
     }
     if held_out is not None:
         validation["held_out"] = {
@@ -865,21 +872,19 @@ def train_models(
     manifest = manifest.model_copy(
         update={"training": manifest.training.model_copy(update={"validation": validation})}
     )
-    _write_manifest(work, manifest)
+    write_manifest(work, manifest)
+    if calibrate:
+        from volltrack.segmentation._thresholds import calibrate_models
+
+        cal = held_out or TrainingData(
+            raw=[data.raw[i] for i in val_idx], labels=yv, names=[data.names[i] for i in val_idx]
+        )
+        calibrate_models(work, cal.raw, cal.labels, names=cal.names)
     progress_file.unlink()
     if out.exists():
         shutil.rmtree(out)
     os.replace(work, out)
     return out
-
-
-def _write_manifest(folder: Path, manifest: ModelsManifest) -> None:
-    from volltrack.io import write_text_atomic
-
-    path = write_text_atomic(
-        folder / MANIFEST_NAME, json.dumps(manifest.model_dump(mode="json"), indent=2) + "\n"
-    )
-    path.chmod(0o644)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -934,3 +939,16 @@ def train_synthetic_recipe(
     data = _recipe_data(SYNTHETIC_RECIPE["train"])
     held_out = _recipe_data(SYNTHETIC_RECIPE["held_out"])
     return train_models(data, out, settings, recipe="synthetic", held_out=held_out, **kwargs)
+
+
+def calibrate_synthetic_recipe(path: str | os.PathLike[str], **kwargs: Any) -> Any:
+    """Calibrate a bundle's VollSeg thresholds on the recipe's held-out movies (seeds 9001, 9002).
+
+    What :func:`train_synthetic_recipe` does after training, for an existing bundle (e.g. the
+    shipped one). The benchmark's test seeds are never used. Keyword arguments go to
+    :func:`~volltrack.segmentation.calibrate_models`; returns the section written.
+    """
+    from volltrack.segmentation._thresholds import calibrate_models
+
+    data = _recipe_data(SYNTHETIC_RECIPE["held_out"])
+    return calibrate_models(path, data.raw, data.labels, names=data.names, **kwargs)
