@@ -188,7 +188,7 @@ def test_minimal_file(tmp_path):
         ),
         (
             minimal().replace(' ID="7"', ""),
-            r":11: <Spot>: attribute ID is missing \(expected an integer\)",
+            r":11: <Spot>: attribute ID is missing or not a number \(expected an integer\)",
         ),
         ("<Other/>", r":1: root element is <Other>, expected <TrackMate>"),
         ("<TrackMate/>", r"<TrackMate> has no <Model>"),

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from volltrack._errors import InputError
 from volltrack.config import PipelineConfig, load_config, save_config
 
@@ -200,6 +202,24 @@ def _calibration(cfg: PipelineConfig) -> tuple[tuple[float, float, float], float
     return tuple(float(v) for v in vs), float(dt or 1.0)  # type: ignore[return-value]
 
 
+def _check_images(inp) -> None:
+    """Every input TIFF is readable (header and size; the pixels are only mapped) and the label
+    image holds integers: checked before the output folder is made, so that a bad input leaves
+    nothing behind."""
+    from volltrack.io import read_image
+
+    for key in ("raw", "labels", "mask"):
+        value = getattr(inp, key)
+        if value is None or Path(value).suffix.lower() not in (".tif", ".tiff"):
+            continue
+        data = read_image(value, memmap=True).data
+        if key == "labels" and (data.dtype == bool or not np.issubdtype(data.dtype, np.integer)):
+            raise InputError(
+                f"{value}: pixel type {data.dtype} (input.labels); expected an integer label "
+                "image (float images are refused: convert the labels to integers first)"
+            )
+
+
 # --- the run --------------------------------------------------------------------------------
 
 
@@ -260,6 +280,7 @@ def run_pipeline(
         value = getattr(inp, key)
         if value is not None and not Path(value).exists():
             raise InputError(f"{value}: no such file or folder (input.{key})")
+    _check_images(inp)
     vs, dt = _calibration(cfg)
     out = Path(cfg.output.dir)
     if out.exists() and not out.is_dir():

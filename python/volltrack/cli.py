@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from volltrack._errors import VolltrackError
 from volltrack._version import __version__
 
-__all__ = ["STAGES", "build_parser", "main"]
+__all__ = ["STAGES", "build_parser", "main", "one_line"]
 
 #: stage name -> (one-line help, module under volltrack._cli)
 STAGES: dict[str, tuple[str, str]] = {
@@ -46,6 +46,22 @@ STAGES: dict[str, tuple[str, str]] = {
 }
 
 EXIT_BAD_INPUT = 2
+#: words (runs without white space) longer than this are shortened in error messages
+_LONGEST_WORD = 200
+
+
+def one_line(message: str) -> str:
+    """An error message as one terminal line: line breaks become spaces, and a very long word
+    (a huge value quoted from a file) keeps its first 80 characters and says how long it was."""
+    import re
+
+    text = " ".join(message.split())
+
+    def shorten(m: re.Match) -> str:
+        word = m.group(0)
+        return f"{word[:80]}…[{len(word)} characters]"
+
+    return re.sub(rf"\S{{{_LONGEST_WORD + 1},}}", shorten, text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -93,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(importlib.import_module(f"volltrack._cli.{module}").run(args))
     except VolltrackError as exc:
-        print(f"volltrack {args.stage}: error: {exc}", file=sys.stderr)
+        print(f"volltrack {args.stage}: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(f"volltrack {args.stage}: interrupted", file=sys.stderr)

@@ -75,6 +75,12 @@ def _check_voxel_size(voxel_size: object) -> tuple[float, float, float]:
         raise InputError(f"voxel_size must be 3 numbers (z, y, x), got {voxel_size!r}") from None
     if len(vs) != 3 or not all(math.isfinite(v) and v > 0 for v in vs):
         raise InputError(f"voxel_size (z, y, x) must be 3 finite values > 0, got {voxel_size!r}")
+    volume = vs[0] * vs[1] * vs[2]
+    if not (math.isfinite(volume) and volume > 0):
+        raise InputError(
+            f"voxel_size (z, y, x) = {voxel_size!r}: its voxel volume {volume!r} µm³ is not a "
+            "finite number > 0; expected a microscope's voxel size in µm"
+        )
     return vs  # type: ignore[return-value]
 
 
@@ -121,6 +127,12 @@ def _check_inputs(labels, raw, mask) -> tuple[object, object, object]:
         if not hasattr(mask, "shape"):
             mask = np.asarray(mask)
         mask_shape = mask.shape
+        if not (
+            mask.dtype == bool
+            or np.issubdtype(mask.dtype, np.integer)
+            or np.issubdtype(mask.dtype, np.floating)
+        ):
+            raise InputError(f"mask must be a bool, integer or float image, got dtype {mask.dtype}")
         if mask.ndim == 3:
             mask = mask[np.newaxis]
         if mask.ndim != 4 or tuple(mask.shape[1:]) != zyx or mask.shape[0] not in (1, t):
@@ -165,6 +177,19 @@ def _measure_frame(
     t: int, labels, raw, mask, vs: tuple[float, float, float], channels: int
 ) -> dict[str, np.ndarray]:
     """Measure frame ``t``; returns column arrays (no ``id``), rows in label order."""
+    from volltrack.io._images import release_frame
+
+    try:
+        return _measure_one_frame(t, labels, raw, mask, vs, channels)
+    finally:
+        for array in (labels, raw, mask):
+            if array is not None and (array is not mask or mask.shape[0] > 1):
+                release_frame(array, t)
+
+
+def _measure_one_frame(
+    t: int, labels, raw, mask, vs: tuple[float, float, float], channels: int
+) -> dict[str, np.ndarray]:
     lab = np.asarray(labels[t])
     if lab.dtype.kind == "i" and lab.size and lab.min() < 0:
         z, y, x = np.argwhere(lab < 0)[0]
@@ -409,6 +434,8 @@ def measure_files(
         out = Path(out)
         if out.exists() and not overwrite:
             raise InputError(f"{out}: already exists (use overwrite to replace it)")
+        if out.is_dir():
+            raise InputError(f"{out}: is a folder; expected the name of the CSV file to write")
         if not out.parent.is_dir():
             raise InputError(f"{out}: folder {out.parent} does not exist")
     labels_path = Path(labels_path)

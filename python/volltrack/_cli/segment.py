@@ -119,7 +119,7 @@ def settings_from_args(args: argparse.Namespace) -> object:
             values[field] = tuple(value) if isinstance(value, list) else value
     if args.n2v is not None:
         values["use_n2v"] = args.n2v
-    return make_settings(values, "volltrack segment")
+    return make_settings(values, "settings (--config and flags)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -345,6 +345,7 @@ def write_analysis(
     """
     from volltrack._version import __version__
     from volltrack.analysis import _plots
+    from volltrack.io import replace_folder
 
     settings = settings or AnalysisSettings()
     check_table_format(settings.table_format)
@@ -420,13 +421,7 @@ def write_analysis(
         }
         (tmp / "analysis.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         names.append("analysis.json")
-        old = None
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
-            os.replace(out, old / "previous")
-        os.replace(tmp, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        replace_folder(tmp, out)
     except BaseException:
         with contextlib.suppress(OSError):
             shutil.rmtree(tmp)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from volltrack._errors import InputError
 from volltrack.analysis._lineage import Lineage
+from volltrack.io._images import release_frame
 
 __all__ = [
     "boundary_distance",
@@ -115,7 +116,7 @@ def boundary_distance(
         )
     if voxel_size is None:
         raise InputError("no voxel size: the boundary distance needs the (z, y, x) voxel size")
-    mask = np.asarray(mask)
+    mask = mask if isinstance(mask, np.ndarray) else np.asarray(mask)  # a memory map stays one
     if mask.ndim not in (3, 4):
         raise InputError(f"tissue mask has shape {mask.shape}: expected TZYX or TYX")
     spots = lineage.spots
@@ -133,6 +134,7 @@ def boundary_distance(
     for frame in np.unique(frames):
         rows = np.flatnonzero(frames == frame)
         sdf = signed_edt(mask[frame], tuple(spacing))
+        release_frame(mask, frame)  # a memory-mapped mask stays about one frame in memory
         if sdf is not None:
             distance[rows] = _sample(sdf, coords[rows])
     out = spots[["spot_id", "tracklet_id", "track_id", "frame", "t"]].copy()

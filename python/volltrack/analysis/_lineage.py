@@ -163,9 +163,11 @@ def build_lineage(
     sorted_ids = ids[order]
 
     def index_of(values: np.ndarray, column: str) -> np.ndarray:
+        if len(values) and not len(sorted_ids):
+            raise InputError(f"edges: {column} {values[0]} is not a spot id (there are no spots)")
         pos = np.searchsorted(sorted_ids, values)
         pos = np.clip(pos, 0, max(len(sorted_ids) - 1, 0))
-        bad = (len(sorted_ids) == 0) | (sorted_ids[pos] != values) if len(values) else []
+        bad = (sorted_ids[pos] != values) if len(values) else []
         if np.any(bad):
             raise InputError(f"edges: {column} {values[np.flatnonzero(bad)[0]]} is not a spot id")
         return order[pos]
@@ -424,15 +426,18 @@ def lineage_from_trackmate(
         time_units = time_units or "s"
     else:
         time_interval, time_units = data.time_interval, data.time_units
-    return build_lineage(
-        spots,
-        data.edges,
-        data.tracks,
-        time_interval=time_interval,
-        space_units=data.space_units,
-        time_units=time_units,
-        lonely_spots=lonely_spots,
-    )
+    try:
+        return build_lineage(
+            spots,
+            data.edges,
+            data.tracks,
+            time_interval=time_interval,
+            space_units=data.space_units,
+            time_units=time_units,
+            lonely_spots=lonely_spots,
+        )
+    except InputError as exc:  # name the file the graph came from
+        raise InputError(f"{data.path}: {exc}") from None
 
 
 def to_napari_tracks(

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from volltrack._errors import InputError
+from volltrack.io._atomic import replace_folder
 from volltrack.io._ctc import (
     ctc_tracks_from_lineage,
     labels_at_spots,
@@ -59,6 +60,10 @@ def _labels_array(labels) -> tuple[np.ndarray, tuple[float, float, float] | None
         data = image.data
         if data.ndim != 4:
             raise InputError(f"{labels}: expected a TZYX label movie, got shape {data.shape}")
+        if data.dtype == bool or not np.issubdtype(data.dtype, np.integer):
+            raise InputError(
+                f"{labels}: pixel type {data.dtype}; expected an integer TZYX label movie"
+            )
         vs = None if image.voxel_size is None else tuple(float(v) for v in image.voxel_size)
         return data, vs  # type: ignore[return-value]
     return np.asarray(labels), None
@@ -135,12 +140,18 @@ def export_ctc(
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        written = write_ctc_result(tmp, ctc.tracks, masks)
-        for path in old:
-            path.unlink()
-        folder.mkdir(exist_ok=True)
-        for path in written:
-            os.replace(path, folder / path.name)
+        # the new folder is built whole (with the other files of an existing one), then swapped
+        # in: killed at any moment, the folder holds the old result or the new one, not a mix
+        if folder.is_dir():
+            stale = set(old)
+            for path in folder.iterdir():
+                if path not in stale:
+                    if path.is_dir():
+                        shutil.copytree(path, tmp / path.name, symlinks=True)
+                    else:
+                        shutil.copy2(path, tmp / path.name, follow_symlinks=False)
+        write_ctc_result(tmp, ctc.tracks, masks)
+        replace_folder(tmp, folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return CTCExport(

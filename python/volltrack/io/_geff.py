@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from volltrack._errors import InputError
+from volltrack.io._atomic import replace_folder
 
 if TYPE_CHECKING:
     from volltrack.analysis import Lineage
@@ -139,9 +140,7 @@ def write_geff(
             }
         )
         meta.write(str(store))
-        if path.exists():
-            shutil.rmtree(path) if path.is_dir() else path.unlink()
-        os.replace(store, path)
+        replace_folder(store, path)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return path

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import mmap
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +15,7 @@ import numpy as np
 from volltrack._errors import InputError
 from volltrack.io._atomic import atomic_path
 
-__all__ = ["ImageData", "read_image", "write_imagej_tzyx"]
+__all__ = ["ImageData", "read_image", "release_frame", "write_imagej_tzyx"]
 
 _IMAGEJ_DTYPES = (np.uint8, np.uint16, np.float32)
 
@@ -123,6 +127,47 @@ def write_imagej_tzyx(
     return path
 
 
+@contextlib.contextmanager
+def _quiet_tifffile() -> Iterator[None]:
+    """Silence tifffile's log warnings (a damaged file logs lines on stderr before it fails;
+    the failure becomes one :class:`InputError` line instead)."""
+    logger = logging.getLogger("tifffile")
+    before = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = before
+
+
+def release_frame(array, t: int) -> None:
+    """Drop frame ``t`` of a memory-mapped array from this process's resident memory.
+
+    Pages of a file mapping that were read stay resident (and count in the peak RSS) until the
+    mapping closes; telling the kernel they are not needed (``MADV_DONTNEED``) after a frame is
+    measured keeps the resident memory at about one frame whatever the movie's length. The pages
+    stay in the page cache, so nothing is read twice. Anything else than a NumPy memory map (or
+    a platform without ``madvise``) is left alone.
+    """
+    mm = getattr(array, "_mmap", None)
+    if mm is None or not hasattr(mm, "madvise") or not hasattr(mmap, "MADV_DONTNEED"):
+        return
+    top = array
+    while isinstance(top.base, np.ndarray):
+        top = top.base
+    frame = array[t]
+    if not isinstance(getattr(top, "offset", None), int) or not frame.flags.c_contiguous:
+        return
+    map_start = top.ctypes.data - top.offset % mmap.ALLOCATIONGRANULARITY
+    begin = frame.ctypes.data - map_start
+    end = begin + frame.nbytes
+    page = mmap.PAGESIZE
+    first, last = -(-begin // page) * page, end // page * page
+    if last > first:
+        with contextlib.suppress(OSError, ValueError):
+            mm.madvise(mmap.MADV_DONTNEED, first, last - first)
+
+
 def _rational(value: object) -> float:
     if isinstance(value, tuple) and len(value) == 2:
         num, den = value
@@ -159,7 +204,9 @@ def read_image(path: str | os.PathLike[str], *, memmap: bool = False) -> ImageDa
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
-        with tifffile.TiffFile(path) as tif:
+        with _quiet_tifffile(), tifffile.TiffFile(path) as tif:
+            if not tif.series:
+                raise InputError(f"{path}: not a readable TIFF (it holds no image)")
             series = tif.series[0]
             data = None
             if memmap and series.dataoffset is not None:
@@ -180,6 +227,13 @@ def read_image(path: str | os.PathLike[str], *, memmap: bool = False) -> ImageDa
                 axes = "".join(a for a, _ in keep)
                 data = data.reshape([n for _, n in keep])
             page = tif.pages.first
+            images = ij.get("images")
+            plane = int(np.prod(page.shape)) if page.shape else 0
+            if images and plane and data.size != int(images) * plane:
+                raise InputError(
+                    f"{path}: truncated or damaged: its ImageJ header promises {int(images)} "
+                    f"images of {page.shape}, the file holds {data.size // plane}"
+                )
             tags = page.tags
             voxel_size = None
             if "XResolution" in tags and "YResolution" in tags and ij:
@@ -191,13 +245,12 @@ def read_image(path: str | os.PathLike[str], *, memmap: bool = False) -> ImageDa
             finterval = ij.get("finterval")
             time_interval = float(finterval) if finterval else None
             unit = ij.get("unit")
-    except (
-        tifffile.TiffFileError,
-        ValueError,
-        OSError,
-        IndexError,
-    ) as exc:  # no series: IndexError
-        raise InputError(f"{path}: not a readable TIFF ({exc})") from None
+    except InputError:
+        raise
+    except (tifffile.TiffFileError, ValueError, OSError, IndexError) as exc:
+        raise InputError(
+            f"{path}: not a readable TIFF ({exc}); expected a TIFF image (ImageJ hyperstack)"
+        ) from None
     return ImageData(
         data=data,
         axes=str(axes),

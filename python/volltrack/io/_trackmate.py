@@ -21,9 +21,13 @@ from volltrack._errors import InputError
 
 __all__ = ["TrackMateData", "TrackMateGraph", "read_trackmate", "read_trackmate_graph"]
 
-_PROLOG_BYTES = 4096
 # element tag -> (result table, id attribute that must be unique)
 _ROW_ELEMENTS = {"Spot": "spots", "Edge": "edges", "Track": "tracks"}
+#: The largest FRAME a spot may have, as in BTrackmate (SpotCollection.MAX_FRAMES = 1e6 frames;
+#: a bound that keeps per-frame tables small: movies have thousands of frames).
+MAX_FRAME = 999_999
+_POSITION_KEYS = ("POSITION_X", "POSITION_Y", "POSITION_Z", "POSITION_T")
+_POSITIVE_IMAGE_KEYS = ("voxeldepth", "pixelheight", "pixelwidth")
 _DECLARATION_KINDS = {"SpotFeatures": "spot", "EdgeFeatures": "edge", "TrackFeatures": "track"}
 
 
@@ -147,7 +151,7 @@ class _Columns:
         for key in declared:
             if key not in data:
                 data[key] = np.full(self.n, np.nan)
-        return pd.DataFrame(data, index=pd.RangeIndex(self.n))
+        return pd.DataFrame(data, index=pd.RangeIndex(self.n), copy=False)  # no block copy
 
 
 class _Parser:
@@ -227,19 +231,102 @@ class _Parser:
                 }
             )
         elif tag == "TrackID" and parent == "FilteredTracks":
-            self.filtered.append(self.integer(el, "TRACK_ID"))  # type: ignore[union-attr]
+            if self.filtered is None:  # a <FilteredTracks> elsewhere than in <Model>
+                raise InputError(f"{self.where(el)}: expected <FilteredTracks> inside <Model>")
+            self.filtered.append(self.integer(el, "TRACK_ID"))
         elif tag == "ImageData":
             self.image = dict(el.attrib)
 
 
+_PROLOG_LIMIT = 16 * 2**20
+_DOCTYPE_MESSAGE = "has a DOCTYPE/ENTITY declaration; TrackMate files have none"
+# encodings whose first bytes tell them apart (XML 1.0, appendix F), as Python codecs
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+)
+# declared encodings in which the prolog's ASCII characters are single ASCII bytes
+_ASCII_COMPATIBLE = {
+    "utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin1", "latin-1", "iso-8859-15",
+    "windows-1252", "cp1252",
+}  # fmt: skip
+
+
 def _check_prolog(path: Path) -> None:
+    """Refuse a file whose prolog has a document type declaration (a DTD), however it is hidden.
+
+    A DTD is the only place where entities are declared (XXE, billion laughs), and it can only
+    stand in the prolog, before the root element. The prolog is scanned to the root's ``<``
+    whatever its length (comments, processing instructions, white space), in the file's
+    encoding (byte-order mark or the first bytes; UTF-8, UTF-16, UTF-32 or an ASCII-compatible
+    declared encoding; any other declared encoding is refused: its bytes could hide the
+    declaration from this scan).
+    """
+    import codecs
+    import re
+
     try:
-        with open(path, "rb") as fh:
-            prolog = fh.read(_PROLOG_BYTES)
+        fh = open(path, "rb")  # noqa: SIM115
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-        raise InputError(f"{path}: has a DOCTYPE/ENTITY declaration; TrackMate files have none")
+    with fh:
+        head = fh.read(4)
+        encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), "utf-8")
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+        text = decoder.decode(head).lstrip("\ufeff")
+        pos = 0  # the prolog before pos is read
+        read = len(head)
+        eof = False
+        while True:
+            while pos < len(text) and text[pos] in " \t\r\n":
+                pos += 1
+            rest = text[pos : pos + 9]
+            closing = None
+            if rest.startswith("<?"):
+                closing = "?>"
+            elif rest.startswith("<!--"):
+                closing = "-->"
+            elif rest[:9].upper() == "<!DOCTYPE" or rest.startswith("<!ENTITY"):
+                raise InputError(f"{path}: {_DOCTYPE_MESSAGE}")
+            elif len(rest) >= 9 or (rest and not "<!DOCTYPE".startswith(rest.upper())) or eof:
+                return  # the root element, or something the parser reports
+            if closing is not None:
+                end = text.find(closing, pos + 2)
+                if end >= 0:
+                    item = text[pos : end + len(closing)]
+                    m = re.match(r"<\?xml\s[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']", item)
+                    if m and encoding == "utf-8" and m.group(1).lower() not in _ASCII_COMPATIBLE:
+                        raise InputError(
+                            f"{path}: declares encoding {m.group(1)!r}; expected UTF-8, UTF-16, "
+                            "UTF-32 or an ASCII-compatible encoding (TrackMate writes UTF-8)"
+                        )
+                    pos = end + len(closing)
+                    continue
+                if eof:
+                    return  # an unfinished comment: the parser reports it
+            if read > _PROLOG_LIMIT:
+                raise InputError(
+                    f"{path}: no root element in the first {_PROLOG_LIMIT // 2**20} MiB; "
+                    "expected <TrackMate> after a short prolog"
+                )
+            chunk = fh.read(65536)
+            read += len(chunk)
+            eof = not chunk
+            # keep the unread part (and a few characters of an unfinished comment's end)
+            keep = pos if closing is None else max(pos, len(text) - 8)
+            if closing is not None and keep > pos:
+                text = text[pos : pos + 4] + text[keep:]
+            else:
+                text = text[pos:]
+            pos = 0
+            text += decoder.decode(chunk, final=eof)
 
 
 def _parse(path: Path) -> _Parser:
@@ -263,9 +350,7 @@ def _parse(path: Path) -> _Parser:
             if event == "start":
                 if not stack:
                     if el.getroottree().docinfo.doctype:  # one after a long prolog
-                        raise InputError(
-                            f"{path}: has a DOCTYPE/ENTITY declaration; TrackMate files have none"
-                        )
+                        raise InputError(f"{path}: {_DOCTYPE_MESSAGE}")
                     if el.tag != "TrackMate":
                         raise InputError(
                             f"{path}:{el.sourceline}: root element is <{el.tag}>, "
@@ -287,7 +372,8 @@ def _parse(path: Path) -> _Parser:
     except etree.XMLSyntaxError as exc:
         where = f"{path}:{exc.lineno}" if exc.lineno else str(path)
         inside = f" inside <{stack[-1]}>" if stack else ""
-        raise InputError(f"{where}: not well-formed XML{inside}: {exc.msg}") from None
+        message = " ".join(str(exc.msg).split())  # libxml2's messages may hold line breaks
+        raise InputError(f"{where}: not well-formed XML{inside}: {message}") from None
     if stack:
         raise InputError(f"{path}: the file ends inside <{stack[-1]}> (truncated)")
     if parser.model_seen is False:
@@ -304,21 +390,58 @@ def _float(image: dict[str, str] | None, key: str, path: Path) -> float | None:
         raise InputError(
             f"{path}: <ImageData> attribute {key}={image[key]!r}: expected a number"
         ) from None
-    return value if np.isfinite(value) else None
+    if not np.isfinite(value):
+        return None
+    if value <= 0 and key in _POSITIVE_IMAGE_KEYS:
+        raise InputError(
+            f"{path}: <ImageData> attribute {key}={image[key]!r}: expected a number > 0"
+        )
+    if value < 0:
+        raise InputError(
+            f"{path}: <ImageData> attribute {key}={image[key]!r}: expected a number >= 0"
+        )
+    return value
 
 
-def _ids(df: pd.DataFrame, key: str, new: str, p: _Columns, path: Path, element: str) -> pd.Series:
+def _ids(
+    df: pd.DataFrame,
+    key: str,
+    new: str,
+    p: _Columns,
+    path: Path,
+    element: str,
+    limits: tuple[int, int] | None = None,
+) -> pd.Series:
     """Column ``key`` as int64 ids named ``new``; a missing or non-integer value is an error."""
     values = df.pop(key).to_numpy() if key in df else np.full(len(df), np.nan)
     finite = np.isfinite(values)
-    bad = ~finite | (np.where(finite, values, 0) != np.round(np.where(finite, values, 0)))
+    safe = np.where(finite, values, 0)
+    lo, hi = limits or (-(2**63), 2**63 - 1024)  # the int64 range
+    bad = ~finite | (safe != np.round(safe)) | (safe < lo) | (safe > hi)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        what = "is missing" if np.isnan(values[i]) else f"= {float(values[i])!r}"
+        what = "is missing or not a number" if np.isnan(values[i]) else f"= {values[i]!r}"
+        expected = "an integer" if limits is None else f"an integer in {lo}..{hi}"
         raise InputError(
-            f"{path}:{p.lines[i]}: <{element}>: attribute {key} {what} (expected an integer)"
+            f"{path}:{p.lines[i]}: <{element}>: attribute {key} {what} (expected {expected})"
         )
     return pd.Series(values.astype(np.int64), name=new, index=df.index)
+
+
+def _finite(df: pd.DataFrame, keys: tuple[str, ...], p: _Columns, path: Path) -> None:
+    """Spot positions must be finite numbers: NaN (or absent) and infinity are errors."""
+    for key in keys:
+        if key not in df:
+            continue
+        values = df[key].to_numpy()
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            i = int(bad[0])
+            what = "is missing or NaN" if np.isnan(values[i]) else f"= {values[i]!r}"
+            raise InputError(
+                f"{path}:{p.spots.lines[i]}: <Spot>: attribute {key} {what} "
+                "(expected a finite number)"
+            )
 
 
 def read_trackmate(path: str | os.PathLike[str], *, all_tracks: bool = False) -> TrackMateData:
@@ -359,13 +482,18 @@ def read_trackmate(path: str | os.PathLike[str], *, all_tracks: bool = False) ->
     def keys(kind: str) -> list[str]:
         return declared.loc[declared["kind"] == kind, "feature"].tolist()
 
-    spot_keys = [k for k in keys("spot") if k not in ("ID", "FRAME")]
+    # every TrackMate spot has a position: the columns exist even in a file without spots
+    spot_keys = [*_POSITION_KEYS, *(k for k in keys("spot") if k not in ("ID", "FRAME"))]
     spots = p.spots.frame(spot_keys)
     if "name" not in spots:
         spots["name"] = pd.Series([], dtype=object)
     if len(spots):
         sid = _ids(spots, "ID", "id", p.spots, path, "Spot")
-        frame = _ids(spots[["FRAME"]].copy(), "FRAME", "frame", p.spots, path, "Spot")
+        frame = _ids(
+            spots[["FRAME"]].copy(), "FRAME", "frame", p.spots, path, "Spot", (0, MAX_FRAME)
+        )
+        # a position some spot has must be finite in every spot (2D files may lack Z)
+        _finite(spots, tuple(k for k in _POSITION_KEYS if k in p.spots.numbers), p, path)
     else:
         spots = spots.drop(columns=["ID"], errors="ignore")
         sid = pd.Series([], dtype=np.int64, name="id")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
+from volltrack._errors import InputError
 from volltrack.tracking._settings import (
     TRACKER_KEYS,
     TrackingError,
@@ -114,6 +115,19 @@ def _check_readable(path: Path | None) -> None:
         raise TrackingError(f"{path}: not a regular file")
     if not os.access(path, os.R_OK):
         raise TrackingError(f"{path}: cannot be read (permission denied)")
+
+
+def _check_tiff(path: Path | None) -> None:
+    """A damaged TIFF (e.g. a truncated stack, which ImageJ reads as zeros) is an error here,
+    before Java sees it; the pixels are only memory-mapped, not read."""
+    if path is None or Path(path).suffix.lower() not in (".tif", ".tiff"):
+        return
+    from volltrack.io import read_image
+
+    try:
+        read_image(path, memmap=True)
+    except InputError as exc:
+        raise TrackingError(str(exc)) from None
 
 
 def read_tracker_settings(path: str | os.PathLike, *, fiji=None) -> dict[str, Any]:
@@ -344,6 +358,8 @@ def _run(
         _check_readable(p)
     _check_readable(effective.input.raw)
     _check_readable(effective.input.mask)
+    for p in (effective.input.labels, effective.input.raw, effective.input.mask):
+        _check_tiff(p)
     if in_subprocess:
         _run_subprocess(effective, tracker_settings, tracker_options, out, save_settings, threads)
     else:
@@ -437,18 +453,35 @@ def _run_in_process(
 
         callback = jpype.JProxy(tracking_progress, dict={"progress": report})
     n_threads = threads if threads is not None else int(runtime.getRuntime().availableProcessors())
+    # ImageJ prints its own complaints (e.g. "Unsupported format or file not found") on
+    # System.out: catch them while BTrackmate runs, so that a bad input is one error line; on
+    # success whatever Java printed goes to stderr as it would have.
+    system = jimport("java.lang.System")
+    captured = jimport("java.io.ByteArrayOutputStream")()
+    stream = jimport("java.io.PrintStream")(captured, True, "UTF-8")
+    java_out, java_err = system.out, system.err
+    system.setOut(stream)
+    system.setErr(stream)
+    failed = True
     try:
         jsettings = settings_json.fromJson(effective.to_json(), "settings")
         result = btrackmate.run(jsettings, callback, n_threads)
         btrackmate.write(result, paths.get(str(out)))
         if save_settings is not None:
             settings_json.write(jsettings, paths.get(str(save_settings)))
+        failed = False
     except (illegal_argument, xml_error) as exc:
         raise TrackingError(_one_line(str(exc.getMessage()))) from None
     except no_such_file as exc:
         raise TrackingError(f"{exc.getFile()}: file not found") from None
     except access_denied as exc:
         raise TrackingError(f"{exc.getFile()}: permission denied") from None
+    finally:
+        system.setOut(java_out)
+        system.setErr(java_err)
+        text = str(captured.toString("UTF-8"))
+        if text and not failed:
+            sys.stderr.write(text)
 
 
 def _one_line(text: str) -> str:

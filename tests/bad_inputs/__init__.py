@@ -1,0 +1,1 @@
+"""The bad-input corpus: see :mod:`bad_inputs.corpus`."""
