@@ -149,6 +149,27 @@ public final class CellColumns {
     return KNOWN.contains(column);
   }
 
+  /**
+   * The columns {@code volltrack measure} writes, which are numbers whatever their first value:
+   * a text value in one of them is an error, never a reason to drop the column as text.
+   */
+  private static final Set<String> NUMERIC =
+      Collections.unmodifiableSet(
+          new HashSet<>(
+              Arrays.asList(
+                  "volume", "surface_area", "extent_x", "extent_y", "extent_z", "inside_tissue",
+                  "distance_to_boundary")));
+
+  /**
+   * True for a free column that must hold numbers: the cell-table measurements ({@code volume},
+   * {@code surface_area}, {@code extent_x/y/z}, {@code inside_tissue}, {@code distance_to_boundary})
+   * and the intensity columns. Any other free column is numeric when its first value is a number,
+   * else text (and ignored).
+   */
+  public static boolean isNumeric(String column) {
+    return NUMERIC.contains(column) || INTENSITY.matcher(column).matches();
+  }
+
   /** True when a feature key may not come from a free column (it is a fixed spot field or the ID). */
   public static boolean isReservedKey(String key) {
     return RESERVED_KEYS.contains(key);

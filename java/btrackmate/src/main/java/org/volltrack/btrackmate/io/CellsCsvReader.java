@@ -345,15 +345,18 @@ public final class CellsCsvReader {
         Double v = Numbers.parseFeature(text);
         Boolean isNumeric = numeric.get(col);
         if (isNumeric == null) {
-          isNumeric = v != null;
+          isNumeric = v != null || CellColumns.isNumeric(column);
           numeric.put(col, isNumeric);
         }
         if (!isNumeric) {
           continue;
         }
         if (v == null) {
-          throw new BadInputException(
-              source, where(r, column), "expected a number (the column's first value is numeric), got '" + text + "'");
+          String why =
+              CellColumns.isNumeric(column)
+                  ? "expected a number"
+                  : "expected a number (the column's first value is numeric)";
+          throw new BadInputException(source, where(r, column), why + ", got '" + text + "'");
         }
         row.builder.feature(e.getValue(), v);
         if (e.getValue().equals(CellColumns.VOLUME_KEY)) {

@@ -350,8 +350,17 @@ class CellsCsvReaderTest {
 
   @Test
   void textInANumericColumnIsAnErrorWithItsRow() throws IOException {
-    String m = error("frame,x,y,z,volume\n0,0,0,0,\n0,0,0,0,3\n0,0,0,0,big\n");
-    assertTrue(m.endsWith("row 4, column 'volume': expected a number (the column's first value is numeric), got 'big'"), m);
+    String m = error("frame,x,y,z,score\n0,0,0,0,\n0,0,0,0,3\n0,0,0,0,big\n");
+    assertTrue(m.endsWith("row 4, column 'score': expected a number (the column's first value is numeric), got 'big'"), m);
+  }
+
+  @Test
+  void cellTableMeasurementsAreNumbersEvenWhenTheFirstValueIsText() throws IOException {
+    // a typo in the first row must not silently drop the whole column as text
+    for (String column : new String[] {"volume", "inside_tissue", "extent_z", "mean_intensity_ch2"}) {
+      String m = error("frame,x,y,z," + column + "\n0,0,0,0,n/a\n0,0,0,0,3\n");
+      assertTrue(m.endsWith("row 2, column '" + column + "': expected a number, got 'n/a'"), m);
+    }
   }
 
   @Test
