@@ -259,6 +259,13 @@ def test_reader_declines_other_files(tmp_path, trackmate_fixtures):
         '<?xml version="1.0"?>\n<!-- made by hand -->\n' + fixture.read_text().split("?>", 1)[1]
     )
     assert napari_get_reader([str(commented)]) is not None
+    # a long prolog (a 100 kB comment) does not hide the root element
+    long = tmp_path / "long.xml"
+    long.write_text(
+        '<?xml version="1.0"?>\n<!-- ' + "x" * 100_000 + " -->\n"
+        + fixture.read_text().split("?>", 1)[1]
+    )  # fmt: skip
+    assert napari_get_reader(str(long)) is not None
 
 
 # ----- sample data --------------------------------------------------------------------------

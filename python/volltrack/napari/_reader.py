@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,20 +14,22 @@ from volltrack.napari._layers import LayerData, lineage_layers
 
 __all__ = ["find_image", "napari_get_reader", "read_trackmate_layers", "to_tzyx"]
 
-_HEAD_BYTES = 4096
-# the root element of a TrackMate file, after the XML declaration and any comments
-_ROOT = re.compile(rb"<(?![?!])\s*([A-Za-z_][\w.:-]*)")
-
-
 def _is_trackmate_xml(path: Path) -> bool:
+    """True when the root element is ``<TrackMate>``, however long the prolog before it.
+
+    lxml parses incrementally and stops at the root's start tag; entities are not resolved and no
+    DTD or network is read (a file with a DTD is then refused by :func:`read_trackmate`).
+    """
+    from lxml import etree
+
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(_HEAD_BYTES)
-    except OSError:
+        for _event, element in etree.iterparse(
+            str(path), events=("start",), resolve_entities=False, load_dtd=False, no_network=True
+        ):
+            return element.tag == "TrackMate"
+    except (etree.XMLSyntaxError, OSError):
         return False
-    head = re.sub(rb"<!--.*?-->", b"", head, flags=re.DOTALL)
-    match = _ROOT.search(head)
-    return bool(match) and match.group(1) == b"TrackMate"
+    return False
 
 
 def napari_get_reader(path: str | os.PathLike[str] | Sequence[str]) -> Callable | None:
