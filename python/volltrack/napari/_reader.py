@@ -14,6 +14,7 @@ from volltrack.napari._layers import LayerData, lineage_layers
 
 __all__ = ["find_image", "napari_get_reader", "read_trackmate_layers", "to_tzyx"]
 
+
 def _is_trackmate_xml(path: Path) -> bool:
     """True when the root element is ``<TrackMate>``, however long the prolog before it.
 
