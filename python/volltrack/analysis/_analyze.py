@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -345,7 +344,7 @@ def write_analysis(
     """
     from volltrack._version import __version__
     from volltrack.analysis import _plots
-    from volltrack.io import replace_folder
+    from volltrack.io import replace_folder, temporary_folder
 
     settings = settings or AnalysisSettings()
     check_table_format(settings.table_format)
@@ -356,7 +355,7 @@ def write_analysis(
         raise InputError(f"{out}: already exists (use --overwrite to replace it)")
     parent = out.parent if str(out.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    tmp = temporary_folder(out)
     fmt = settings.table_format
     tables = {
         "spots": result.spots,

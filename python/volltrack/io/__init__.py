@@ -4,7 +4,7 @@ TrackMate XML, GEFF.
 All writers are atomic: they write to a temporary name in the target folder, then rename.
 """
 
-from volltrack.io._atomic import atomic_path, replace_folder, write_text_atomic
+from volltrack.io._atomic import atomic_path, replace_folder, temporary_folder, write_text_atomic
 from volltrack.io._ctc import (
     CTCTracks,
     ctc_frame_digits,
@@ -49,6 +49,7 @@ __all__ = [
     "read_trackmate_graph",
     "relabel_by_track",
     "replace_folder",
+    "temporary_folder",
     "validate_ctc",
     "write_ctc_ground_truth",
     "write_ctc_result",

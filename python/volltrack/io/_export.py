@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from volltrack._errors import InputError
-from volltrack.io._atomic import replace_folder
+from volltrack.io._atomic import replace_folder, temporary_folder
 from volltrack.io._ctc import (
     ctc_tracks_from_lineage,
     labels_at_spots,
@@ -138,7 +137,7 @@ def export_ctc(
         matched_by = "position"
     masks = relabel_by_track(array, spots, ctc.spot_track, label_column=label_column)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    tmp = temporary_folder(folder)
     try:
         # the new folder is built whole (with the other files of an existing one), then swapped
         # in: killed at any moment, the folder holds the old result or the new one, not a mix

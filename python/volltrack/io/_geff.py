@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from volltrack._errors import InputError
-from volltrack.io._atomic import replace_folder
+from volltrack.io._atomic import replace_folder, temporary_folder
 
 if TYPE_CHECKING:
     from volltrack.analysis import Lineage
@@ -117,7 +116,7 @@ def write_geff(
     space, time = _unit(lineage.space_units), _unit(lineage.time_units)
     units = {"t": time, "z": space, "y": space, "x": space, "radius": space}
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    tmp = temporary_folder(path)
     try:
         store = tmp / "graph.geff"
         geff.write(
