@@ -341,3 +341,34 @@ def test_the_scyjava_example_runs_on_a_tiny_movie(tmp_path):
         (0, 2), (1, 3), (2, 4), (3, 5)
     ]  # fmt: skip
     assert (tmp_path / "tracks-java-api.xml").is_file()
+
+
+def test_label_arrays_track_as_the_label_files_do(tmp_path):
+    labels, raw, mask, vs = _label_movie(tmp_path)
+    from_files = track(
+        tmp_path / "labels.tif",
+        raw=tmp_path / "raw.tif",
+        mask=tmp_path / "mask.tif",
+        out=tmp_path / "files.xml",
+        LINKING_MAX_DISTANCE=2.0,
+    )
+    from_arrays = track(
+        labels,
+        raw=raw,
+        mask=mask,
+        out=tmp_path / "arrays.xml",
+        voxel_size_zyx=vs,
+        frame_interval=5.0,
+        LINKING_MAX_DISTANCE=2.0,
+    )
+    for table in ("spots", "edges", "tracks"):
+        a = getattr(from_files, table).drop(columns=["name"], errors="ignore")
+        b = getattr(from_arrays, table).drop(columns=["name"], errors="ignore")
+        pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(TrackingError, match=r"labels array: an array carries no calibration"):
+        track(labels, out=tmp_path / "x.xml")
+    with pytest.raises(TrackingError, match=r"labels array: expected integer labels, got dtype"):
+        track(labels.astype(np.float32), out=tmp_path / "x.xml", voxel_size_zyx=vs)
+    with pytest.raises(TrackingError, match=r"raw array: expected ZYX or TZYX, got shape \(5,\)"):
+        track(labels, raw=np.zeros(5), out=tmp_path / "x.xml", voxel_size_zyx=vs)
+    assert not (tmp_path / "x.xml").exists()

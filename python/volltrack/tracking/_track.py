@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -203,12 +205,12 @@ def _resolve_settings(settings) -> TrackingSettings:
 
 
 def track(
-    cells: str | os.PathLike | pd.DataFrame | None = None,
+    cells: str | os.PathLike | pd.DataFrame | np.ndarray | None = None,
     settings: TrackingSettings | str | os.PathLike | Mapping | None = None,
     *,
     out: str | os.PathLike,
-    raw: str | os.PathLike | None = None,
-    mask: str | os.PathLike | None = None,
+    raw: str | os.PathLike | np.ndarray | None = None,
+    mask: str | os.PathLike | np.ndarray | None = None,
     tracker_settings: str | os.PathLike | None = None,
     save_settings: str | os.PathLike | None = None,
     overwrite: bool = False,
@@ -224,8 +226,10 @@ def track(
     ----------
     cells
         The input: a ``cells.csv`` path, a pandas DataFrame in that schema (written to a
-        temporary CSV), a label image (``.tif``; with ``raw``/``mask``), or a TrackMate XML file
-        (re-tracked; its tracker settings are the defaults). None: the input of ``settings``.
+        temporary CSV), a label image (``.tif``; with ``raw``/``mask``) or a label array (ZYX or
+        TZYX integers, written to a temporary calibrated TIFF: give ``voxel_size_zyx``), or a
+        TrackMate XML file (re-tracked; its tracker settings are the defaults). None: the input
+        of ``settings``.
         Replaces the input (and raw image) of ``settings``, as an input flag does on the Java CLI.
     settings
         :class:`TrackingSettings`, a settings JSON file (``--settings``), or its dict; default:
@@ -234,7 +238,8 @@ def track(
         The TrackMate XML to write (atomically). An existing file is refused unless
         ``overwrite``.
     raw, mask
-        Raw image (label-image input) and tissue mask; replace those of ``settings``.
+        Raw image (label-image input) and tissue mask, as files or arrays (TZYX or ZYX; like a
+        label array they need ``voxel_size_zyx``); replace those of ``settings``.
     tracker_settings
         A TrackMate XML whose LAP ``TrackerSettings`` are taken (over ``settings``, under
         ``options``): the Java CLI's ``--tracker-settings``.
@@ -270,22 +275,38 @@ def track(
     """
     base = _resolve_settings(settings)
     tmp_dir: tempfile.TemporaryDirectory | None = None
+    # temporary file -> what the user gave, for error messages
+    sources: dict[Path, str] = {}
+
+    def temporary(name: str) -> Path:
+        nonlocal tmp_dir
+        if tmp_dir is None:
+            tmp_dir = tempfile.TemporaryDirectory(prefix="volltrack-track-")
+        return Path(tmp_dir.name) / name
+
     try:
         updates: dict[str, Any] = {}
-        frame_source: Path | None = None
+        voxel_size = options.get("voxel_size_zyx", base.input.voxel_size_zyx)
+        interval = options.get("frame_interval", base.input.frame_interval)
         if _is_dataframe(cells):
-            tmp_dir = tempfile.TemporaryDirectory(prefix="volltrack-track-")
-            frame_source = Path(tmp_dir.name) / "cells.csv"
+            frame_source = temporary("cells.csv")
             cells.to_csv(frame_source, index=False)
+            sources[frame_source] = "cells DataFrame (as CSV)"
             updates.update(dict.fromkeys(_INPUT_KEYS), raw=None, cells_csv=frame_source)
+        elif _is_array(cells):
+            updates.update(dict.fromkeys(_INPUT_KEYS), raw=None)
+            updates["labels"] = _array_as_tiff(cells, "labels", temporary, voxel_size, interval)
+            sources[updates["labels"]] = "labels array (as TIFF)"
         elif cells is not None:
             path = Path(cells)
             updates.update(dict.fromkeys(_INPUT_KEYS), raw=None)
             updates[_input_kind(path)] = path
-        if raw is not None:
-            updates["raw"] = raw
-        if mask is not None:
-            updates["mask"] = mask
+        for key, value in (("raw", raw), ("mask", mask)):
+            if _is_array(value):
+                updates[key] = _array_as_tiff(value, key, temporary, voxel_size, interval)
+                sources[updates[key]] = f"{key} array (as TIFF)"
+            elif value is not None:
+                updates[key] = value
         tracker_options = {k.upper(): v for k, v in options.items() if k.upper() in TRACKER_KEYS}
         other_options = {k: v for k, v in options.items() if k.upper() not in TRACKER_KEYS}
         effective = base.updated(**updates, **other_options, **tracker_options)
@@ -309,14 +330,49 @@ def track(
                 progress=progress,
             )
         except TrackingError as exc:
-            if frame_source is not None:
-                raise TrackingError(
-                    str(exc).replace(str(frame_source), "cells DataFrame (as CSV)")
-                ) from None
+            message = str(exc)
+            for path, what in sources.items():
+                message = message.replace(str(path), what)
+            if message != str(exc):
+                raise TrackingError(message) from None
             raise
     finally:
         if tmp_dir is not None:
             tmp_dir.cleanup()
+
+
+def _is_array(value: object) -> bool:
+    return hasattr(value, "__array__") and not isinstance(value, (str, os.PathLike))
+
+
+def _array_as_tiff(array, what: str, temporary, voxel_size, interval) -> Path:
+    """Write an array input (ZYX or TZYX) to a temporary calibrated ImageJ TIFF for BTrackmate."""
+    from volltrack.io import write_imagej_tzyx
+
+    values = np.asarray(array)
+    if values.ndim == 3:
+        values = values[None]
+    if values.ndim != 4:
+        raise TrackingError(f"{what} array: expected ZYX or TZYX, got shape {values.shape}")
+    if what == "labels" and values.dtype.kind not in "iu":
+        raise TrackingError(f"labels array: expected integer labels, got dtype {values.dtype}")
+    if what == "labels" and values.size and (values.min() < 0 or values.max() > 65535):
+        raise TrackingError(
+            f"labels array: labels {values.min()}..{values.max()}; expected 0..65535 "
+            "(a 16-bit label image, as ImageJ reads it)"
+        )
+    if voxel_size is None:
+        raise TrackingError(
+            f"{what} array: an array carries no calibration; give voxel_size_zyx=(z, y, x) in µm"
+        )
+    if what == "labels":
+        values = values.astype(np.uint16, copy=False)
+    return write_imagej_tzyx(
+        temporary(f"{what}.tif"),
+        values,
+        voxel_size=tuple(float(v) for v in voxel_size),
+        time_interval=float(interval) if interval is not None else 1.0,
+    )
 
 
 def _absolute_paths(s: TrackingSettings) -> TrackingSettings:
