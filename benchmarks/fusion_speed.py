@@ -12,16 +12,31 @@ ellipsoidal organoid, with
 Both fusions get the same float32 arrays. The original is ``tests/original_vollseg.py`` (the
 v8-32.4.0 algorithm written from spec/vollseg.md §2.1), with its rescue painting vectorised per
 object, so it is if anything faster than the released code. Each is timed ``--repeat`` times; the
-best time is reported, with AP at IoU 0.5 against the ground truth when ``stardist`` is installed.
+best time is reported, with AP at IoU 0.5 against the ground truth when ``stardist`` is installed,
+and the number of foreground components (face-connected components of the U-Net foreground) and
+of ground-truth cells of the foreground that are left without any label.
+
+With ``--vollseg-path DIR`` (a folder holding the released ``vollseg`` package, e.g. from
+``pip install --no-deps --target DIR vollseg==32.4.0``) the released ``WatershedwithMask3D`` is
+timed too, called as ``VollSeg3D`` calls it (float64 probability, ``uint16`` StarDist labels and
+``uint16`` U-Net mask, ``seedpool=True``). Its module ``vollseg/utils.py`` cannot be imported
+without torch, OpenCV and cellpose (module-level imports the fusion never uses), so the script
+executes the released source of ``WatershedwithMask3D``, ``SeedPool``, ``UnetStarMask`` and
+``NMSLabel`` as written, taken from the installed files, with the skimage/numpy names they use.
 
 Usage::
 
     PYTHONPATH=python python benchmarks/fusion_speed.py [--shape 64 256 256] [--cells 300]
+        [--vollseg-path /tmp/vollseg-32.4.0]
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import contextlib
+import io
+import re
 import sys
 import time
 from pathlib import Path
@@ -81,6 +96,60 @@ def synthetic_scene(shape, n_cells, seed):
     return truth, landscape, instances, foreground
 
 
+def load_vollseg_fusion(path):
+    """``WatershedwithMask3D`` of an installed vollseg and its version (module docstring)."""
+    from skimage import measure, morphology
+    from skimage.measure import label
+    from skimage.segmentation import watershed
+    from skimage.util import map_array
+
+    package = Path(path) / "vollseg"
+    version = re.search(r'version = "([^"]+)"', (package / "_version.py").read_text()).group(1)
+    namespace = {
+        "np": np,
+        "measure": measure,
+        "morphology": morphology,
+        "label": label,
+        "watershed": watershed,
+        "map_array": map_array,
+    }
+    wanted = (
+        ("seedpool.py", "SeedPool"),
+        ("unetstarmask.py", "UnetStarMask"),
+        ("nmslabel.py", "NMSLabel"),
+        ("utils.py", "WatershedwithMask3D"),
+    )
+    for file, name in wanted:
+        tree = ast.parse((package / file).read_text())
+        (node,) = [
+            n for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef) and n.name == name
+        ]
+        code = compile(ast.Module(body=[node], type_ignores=[]), str(package / file), "exec")
+        exec(code, namespace)  # the released source, run as written
+    return namespace["WatershedwithMask3D"], version
+
+
+def unlabelled(labels, foreground, truth):
+    """Foreground components and foreground ground-truth cells with no labelled voxel."""
+    components, n = ndi.label(foreground)
+    labelled = (labels > 0).astype(np.uint8)
+    lost_components = int((ndi.maximum(labelled, components, np.arange(1, n + 1)) == 0).sum())
+    cells = np.unique(truth[foreground])
+    cells = cells[cells > 0]
+    lost_cells = int((ndi.maximum(labelled, truth, cells) == 0).sum())
+    return n, lost_components, len(cells), lost_cells
+
+
+def compare(a, b):
+    """How two label images differ: label counts, voxels labelled in one only, same partition."""
+    both = (a > 0) & (b > 0)
+    only = int(((a > 0) != (b > 0)).sum())
+    pairs = np.unique(np.stack([a[both], b[both]]), axis=1).shape[1] if both.any() else 0
+    na, nb = len(np.unique(a[a > 0])), len(np.unique(b[b > 0]))
+    same = only == 0 and pairs == na == nb
+    return na, nb, only, pairs, same
+
+
 def best_time(function, repeat):
     times = []
     result = None
@@ -102,6 +171,12 @@ def main(argv=None):
         type=float,
         default=3.0,
         help="µm; also time fuse(..., missed_cell_radius=this)",
+    )
+    parser.add_argument(
+        "--vollseg-path",
+        type=Path,
+        default=None,
+        help="folder holding the released vollseg package (pip install --no-deps --target)",
     )
     args = parser.parse_args(argv)
 
@@ -137,18 +212,49 @@ def main(argv=None):
     print(f"original (v8-32.4)      {t_old:8.2f} s   {theirs.max():5d} labels")
     print(f"original (paper, cast)  {t_cast:8.2f} s   {paper.max():5d} labels")
     print(f"time original / fuse    {t_old / t_new:8.2f}")
+    results = [
+        ("fuse", ours),
+        ("fuse + missed", missed),
+        ("original", theirs),
+        ("original, paper", paper),
+    ]
+    if args.vollseg_path is not None:
+        released, version = load_vollseg_fusion(args.vollseg_path)
+        probability = landscape.astype(np.float64)  # VollSeg3D's upsampled probability
+
+        def call_released():
+            with contextlib.redirect_stdout(io.StringIO()):  # NMSLabel prints a line
+                labels, _markers = released(
+                    probability,
+                    instances.astype("uint16"),
+                    foreground.astype("uint16"),
+                    nms_thresh=0.3,  # unused on this path (supressregions)
+                    seedpool=True,
+                )
+            return labels
+
+        t_released, real = best_time(call_released, args.repeat)
+        n_real = len(np.unique(real)) - 1
+        print(f"vollseg {version} released {t_released:8.2f} s   {n_real:5d} labels")
+        print(f"time released / fuse    {t_released / t_new:8.2f}")
+        na, nb, only, pairs, same = compare(real, theirs)
+        print(
+            f"released vs tests/original_vollseg.py: {na} vs {nb} labels, {only} voxels labelled "
+            f"in one only, {pairs} label pairs on common voxels, identical partition: {same}"
+        )
+        results.append((f"vollseg {version}", real))
+    results.append(("StarDist only", instances))
+    for name, labels in results:
+        n, lost, n_cells, lost_cells = unlabelled(labels, foreground, truth)
+        print(
+            f"{name:16s} unlabelled: {lost} of {n} foreground components, "
+            f"{lost_cells} of {n_cells} foreground cells"
+        )
     try:
         from stardist.matching import matching
     except ImportError:
         print("(stardist not installed: no accuracy figures)")
         return 0
-    results = (
-        ("fuse", ours),
-        ("fuse + missed", missed),
-        ("original", theirs),
-        ("original, paper", paper),
-        ("StarDist only", instances),
-    )
     for name, labels in results:
         m = matching(truth, labels, thresh=0.5)
         print(
