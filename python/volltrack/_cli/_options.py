@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-__all__ = ["int_at_least", "number"]
+__all__ = ["add_time_interval", "add_voxel_size", "int_at_least", "number"]
 
 
 def number(text: str) -> float:
@@ -29,3 +29,15 @@ def int_at_least(minimum: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def add_voxel_size(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """Add ``--voxel-size Z Y X`` (three numbers) with the stage's own help."""
+    parser.add_argument(
+        "--voxel-size", type=number, nargs=3, metavar=("Z", "Y", "X"), help=help_text
+    )
+
+
+def add_time_interval(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """Add ``--time-interval S`` (seconds per frame) with the stage's own help."""
+    parser.add_argument("--time-interval", type=number, metavar="S", help=help_text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from volltrack._cli._options import number
+from volltrack._cli._options import add_time_interval, add_voxel_size
 from volltrack._errors import InputError
 
 __all__ = ["add_arguments", "run"]
@@ -33,19 +33,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="spot features to analyse over time with a spectrum (default: every "
         "MEAN_INTENSITY* feature present, and the raw intensities)",
     )
-    parser.add_argument(
-        "--voxel-size",
-        type=number,
-        nargs=3,
-        metavar=("Z", "Y", "X"),
-        help="voxel size of --mask and --raw in the XML's space units (default: each image "
+    add_voxel_size(
+        parser,
+        "voxel size of --mask and --raw in the XML's space units (default: each image "
         "file's calibration, else the XML's ImageData)",
     )
-    parser.add_argument(
-        "--time-interval",
-        type=number,
-        metavar="S",
-        help="seconds per frame, replacing the XML's frame times (default: the XML's POSITION_T)",
+    add_time_interval(
+        parser,
+        "seconds per frame, replacing the XML's frame times (default: the XML's POSITION_T)",
     )
     parser.add_argument(
         "--all-tracks",

@@ -12,7 +12,7 @@ import argparse
 import math
 from pathlib import Path
 
-from volltrack._cli._options import number
+from volltrack._cli._options import add_voxel_size
 from volltrack._errors import InputError
 
 __all__ = ["add_arguments", "run"]
@@ -51,12 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="LABELS",
         help="TZYX label movie the XML's spots were measured from (needed for an XML RESULT)",
     )
-    parser.add_argument(
-        "--voxel-size",
-        type=number,
-        nargs=3,
-        metavar=("Z", "Y", "X"),
-        help="voxel size of LABELS for spots without LABEL (default: its calibration)",
+    add_voxel_size(
+        parser,
+        "voxel size of LABELS for spots without LABEL (default: its calibration)",
     )
     parser.add_argument("--out", metavar="CSV", help="also write the scores as one-row CSV")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing --out")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from volltrack._cli._options import number
+from volltrack._cli._options import add_voxel_size
 from volltrack._errors import InputError
 
 __all__ = ["add_arguments", "run"]
@@ -40,12 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="LABELS",
         help="TZYX label movie the spots were measured from (their LABEL feature)",
     )
-    ctc.add_argument(
-        "--voxel-size",
-        type=number,
-        nargs=3,
-        metavar=("Z", "Y", "X"),
-        help="voxel size of LABELS in the XML's units, for spots without LABEL "
+    add_voxel_size(
+        ctc,
+        "voxel size of LABELS in the XML's units, for spots without LABEL "
         "(default: the label image's calibration)",
     )
     geff.add_argument("--out", required=True, metavar="PATH", help="GEFF folder, e.g. tracks.geff")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from volltrack._cli._options import int_at_least, number
+from volltrack._cli._options import add_time_interval, add_voxel_size, int_at_least
 from volltrack._errors import InputError
 
 __all__ = ["add_arguments", "run"]
@@ -20,18 +20,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--mask", metavar="MASK", help="tissue mask (ZYX or TZYX, non-zero = tissue)"
     )
-    parser.add_argument(
-        "--voxel-size",
-        type=number,
-        nargs=3,
-        metavar=("Z", "Y", "X"),
-        help="voxel size in µm (default: the label image's calibration)",
+    add_voxel_size(
+        parser,
+        "voxel size in µm (default: the label image's calibration)",
     )
-    parser.add_argument(
-        "--time-interval",
-        type=number,
-        metavar="S",
-        help="seconds per frame (default: the label image's calibration, else 1)",
+    add_time_interval(
+        parser,
+        "seconds per frame (default: the label image's calibration, else 1)",
     )
     parser.add_argument("--out", required=True, metavar="CSV", help="the cells.csv to write")
     parser.add_argument(

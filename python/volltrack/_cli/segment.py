@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from volltrack._cli._options import int_at_least, number
+from volltrack._cli._options import add_time_interval, add_voxel_size, int_at_least, number
 
 __all__ = ["add_arguments", "run"]
 
@@ -18,18 +18,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--models", metavar="DIR", help="model bundle folder (default: the shipped bundle)"
     )
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    parser.add_argument(
-        "--voxel-size",
-        type=number,
-        nargs=3,
-        metavar=("Z", "Y", "X"),
-        help="voxel size in µm (default: RAW's calibration, else the bundle's)",
+    add_voxel_size(
+        parser,
+        "voxel size in µm (default: RAW's calibration, else the bundle's)",
     )
-    parser.add_argument(
-        "--time-interval",
-        type=number,
-        metavar="S",
-        help="seconds per frame for the TZYX outputs (default: RAW's calibration, else 1)",
+    add_time_interval(
+        parser,
+        "seconds per frame for the TZYX outputs (default: RAW's calibration, else 1)",
     )
     parser.add_argument(
         "--n-tiles",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from volltrack._cli._options import int_at_least, number
+from volltrack._cli._options import add_time_interval, add_voxel_size, int_at_least, number
 from volltrack._errors import InputError
 from volltrack._settings_file import read_settings_table
 
@@ -34,10 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--shape", type=POSITIVE, nargs=3, metavar=("Z", "Y", "X"), help="image shape"
     )
-    parser.add_argument(
-        "--voxel-size", type=number, nargs=3, metavar=("Z", "Y", "X"), help="voxel size in µm"
-    )
-    parser.add_argument("--time-interval", type=number, metavar="S", help="seconds per frame")
+    add_voxel_size(parser, "voxel size in µm")
+    add_time_interval(parser, "seconds per frame")
     parser.add_argument("--enter-rate", type=number, metavar="R", help="cells entering/frame")
     parser.add_argument("--leave-rate", type=number, metavar="R", help="cells leaving/frame")
     parser.add_argument(

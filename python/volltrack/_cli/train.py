@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from volltrack._cli._options import int_at_least, number
+from volltrack._cli._options import add_voxel_size, int_at_least, number
 from volltrack._errors import InputError
 from volltrack._settings_file import read_settings_table
 
@@ -36,12 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "data (--raw/--labels, or --recipe synthetic: its held-out movies) and store them in its "
         "manifest",
     )
-    parser.add_argument(
-        "--voxel-size",
-        type=number,
-        nargs=3,
-        metavar=("Z", "Y", "X"),
-        help="voxel size of the data in µm (required with --raw)",
+    add_voxel_size(
+        parser,
+        "voxel size of the data in µm (required with --raw)",
     )
     parser.add_argument(
         "--config",
