@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 
-__all__ = ["add_time_interval", "add_voxel_size", "int_at_least", "number"]
+__all__ = ["add_time_interval", "add_voxel_size", "int_at_least", "number", "progress_bar"]
 
 
 def number(text: str) -> float:
@@ -41,3 +42,26 @@ def add_voxel_size(parser: argparse.ArgumentParser, help_text: str) -> None:
 def add_time_interval(parser: argparse.ArgumentParser, help_text: str) -> None:
     """Add ``--time-interval S`` (seconds per frame) with the stage's own help."""
     parser.add_argument("--time-interval", type=number, metavar="S", help=help_text)
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, int], None]]:
+    """A transient rich bar ``LABEL ━━━ done/total elapsed``; yields ``update(done, total)``.
+
+    With ``quiet`` nothing is shown and ``update`` does nothing, so a stage calls its work once
+    either way.
+    """
+    if quiet:
+        yield lambda done, total: None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from volltrack._cli._options import number
+from volltrack._cli._options import number, progress_bar
 
 __all__ = ["add_arguments", "run"]
 
@@ -41,26 +41,12 @@ def run(args: argparse.Namespace) -> int:
         "taus": DEFAULT_TAUS if args.taus is None else tuple(args.taus),
         "overwrite": args.overwrite,
     }
-    if args.quiet:
-        scores = evaluate_segmentation_files(args.gt, args.pred, args.out, **options)
-        return 0
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("scoring images"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("images", total=None)
+    with progress_bar("scoring images", quiet=args.quiet) as progress:
         scores = evaluate_segmentation_files(
-            args.gt,
-            args.pred,
-            args.out,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-            **options,
+            args.gt, args.pred, args.out, progress=progress, **options
         )
+    if args.quiet:
+        return 0
     tau = 0.5 if any(abs(t - 0.5) < 1e-9 for t in scores.taus) else scores.taus[0]
     print(
         f"wrote {args.out}: {len(scores.images)} images, pooled AP@{tau:g} = "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from volltrack._cli._options import add_time_interval, add_voxel_size, int_at_least
+from volltrack._cli._options import add_time_interval, add_voxel_size, int_at_least, progress_bar
 from volltrack._errors import InputError
 
 __all__ = ["add_arguments", "run"]
@@ -57,26 +57,8 @@ def run(args: argparse.Namespace) -> int:
         "n_workers": args.workers,
         "scheduler": args.scheduler,
     }
-    if args.quiet:
-        table = measure_files(args.labels, args.raw, args.mask, **options)
-    else:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        with Progress(
-            TextColumn("measuring frames"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            transient=True,
-        ) as bar:
-            task = bar.add_task("frames", total=None)
-            table = measure_files(
-                args.labels,
-                args.raw,
-                args.mask,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-                **options,
-            )
+    with progress_bar("measuring frames", quiet=args.quiet) as progress:
+        table = measure_files(args.labels, args.raw, args.mask, progress=progress, **options)
     if not args.quiet:
         frames = table["frame"].nunique()
         print(f"wrote {out}: {len(table)} cells in {frames} non-empty frames")

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from volltrack._cli._options import add_time_interval, add_voxel_size, int_at_least, number
+from volltrack._cli._options import (
+    add_time_interval,
+    add_voxel_size,
+    int_at_least,
+    number,
+    progress_bar,
+)
 
 __all__ = ["add_arguments", "run"]
 
@@ -132,28 +138,19 @@ def run(args: argparse.Namespace) -> int:
         "n_workers": args.workers,
         "scheduler": args.scheduler,
     }
-    if args.quiet:
-        segment_movie(args.raw, args.out, models, settings, **options)
-        return 0
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    skipped = frames = 0
 
-    skipped = 0
+    with progress_bar("segmenting frames", quiet=args.quiet) as bar:
 
-    def update(done: int, total: int, was_done: bool) -> None:
-        nonlocal skipped
-        skipped += was_done
-        bar.update(task, completed=done, total=total)
+        def update(done: int, total: int, was_done: bool) -> None:
+            nonlocal skipped, frames
+            skipped += was_done
+            frames = total
+            bar(done, total)
 
-    with Progress(
-        TextColumn("segmenting frames"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("frames", total=None)
         written = segment_movie(args.raw, args.out, models, settings, progress=update, **options)
-    frames = bar.tasks[0].total
+    if args.quiet:
+        return 0
     note = f" ({skipped} already done)" if skipped else ""
     print(f"wrote {args.out}: {int(frames or 0)} frames{note}; labels in {written['labels']}")
     return 0

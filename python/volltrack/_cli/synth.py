@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from volltrack._cli._options import add_time_interval, add_voxel_size, int_at_least, number
+from volltrack._cli._options import (
+    add_time_interval,
+    add_voxel_size,
+    int_at_least,
+    number,
+    progress_bar,
+)
 from volltrack._errors import InputError
 from volltrack._settings_file import read_settings_table
 
@@ -92,21 +98,8 @@ def generate_with_progress(settings: object, quiet: bool) -> object:
     """Generate a movie, showing a rich progress bar unless ``quiet``."""
     from volltrack.synthetic import generate_movie
 
-    if quiet:
-        return generate_movie(settings)
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("generating frames"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("frames", total=settings.n_frames)
-        return generate_movie(
-            settings, progress=lambda done, total: bar.update(task, completed=done)
-        )
+    with progress_bar("generating frames", quiet=quiet) as progress:
+        return generate_movie(settings, progress=progress)
 
 
 def run(args: argparse.Namespace) -> int:
