@@ -6,7 +6,14 @@ import argparse
 import contextlib
 from collections.abc import Callable, Iterator
 
-__all__ = ["add_time_interval", "add_voxel_size", "int_at_least", "number", "progress_bar"]
+__all__ = [
+    "add_time_interval",
+    "add_voxel_size",
+    "flag_values",
+    "int_at_least",
+    "number",
+    "progress_bar",
+]
 
 
 def number(text: str) -> float:
@@ -65,3 +72,14 @@ def progress_bar(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, 
     ) as bar:
         task = bar.add_task(label, total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def flag_values(args: argparse.Namespace, fields: dict[str, str]) -> dict[str, object]:
+    """``{settings field: value}`` for each flag of ``fields`` (flag dest -> field) that was given;
+    a list value (``nargs``) becomes a tuple."""
+    values: dict[str, object] = {}
+    for option, field in fields.items():
+        value = getattr(args, option, None)
+        if value is not None:
+            values[field] = tuple(value) if isinstance(value, list) else value
+    return values

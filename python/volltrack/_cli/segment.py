@@ -7,6 +7,7 @@ import argparse
 from volltrack._cli._options import (
     add_time_interval,
     add_voxel_size,
+    flag_values,
     int_at_least,
     number,
     progress_bar,
@@ -114,10 +115,7 @@ def settings_from_args(args: argparse.Namespace) -> object:
     values: dict[str, object] = {}
     if args.config:
         values.update(read_segment_settings(args.config).model_dump(exclude_unset=True))
-    for option, field in _FLAG_FIELDS.items():
-        value = getattr(args, option, None)
-        if value is not None:
-            values[field] = tuple(value) if isinstance(value, list) else value
+    values.update(flag_values(args, _FLAG_FIELDS))
     if args.n2v is not None:
         values["use_n2v"] = args.n2v
     return make_settings(values, "settings (--config and flags)")

@@ -8,6 +8,7 @@ from pathlib import Path
 from volltrack._cli._options import (
     add_time_interval,
     add_voxel_size,
+    flag_values,
     int_at_least,
     number,
     progress_bar,
@@ -82,10 +83,7 @@ def settings_from_args(args: argparse.Namespace) -> object:
     overrides: dict[str, object] = {}
     if getattr(args, "config", None):
         overrides.update(read_settings_table(args.config, "synthetic"))
-    for option, field in _OPTION_FIELDS.items():
-        value = getattr(args, option, None)
-        if value is not None:
-            overrides[field] = tuple(value) if isinstance(value, list) else value
+    overrides.update(flag_values(args, _OPTION_FIELDS))
     if getattr(args, "nuclei", False):
         overrides["nuclei"] = True
     if getattr(args, "no_noise", False):

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from volltrack._cli._options import add_voxel_size, int_at_least, number
+from volltrack._cli._options import add_voxel_size, flag_values, int_at_least, number
 from volltrack._errors import InputError
 from volltrack._settings_file import read_settings_table
 
@@ -101,10 +101,7 @@ def settings_from_args(args: argparse.Namespace) -> object:
         for key in ("n2v_epochs", "roi_epochs"):
             if int(values.get(key, TrainSettings.model_fields[key].default) or 0) > 0:  # type: ignore[call-overload]
                 values[key] = args.epochs
-    for option, field in _OPTION_FIELDS.items():
-        value = getattr(args, option, None)
-        if value is not None:
-            values[field] = tuple(value) if isinstance(value, list) else value
+    values.update(flag_values(args, _OPTION_FIELDS))
     if args.no_augment:
         values["augment"] = False
     try:
