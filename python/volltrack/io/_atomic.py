@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import tempfile
@@ -36,7 +37,7 @@ def _remove_stale(target: Path) -> None:
     process that no longer runs are deleted, those of a running one (another writer) are kept.
     """
     with contextlib.suppress(OSError):
-        for entry in target.parent.glob(f".{glob_escape(target.name)}.tmp-*-*"):
+        for entry in target.parent.glob(f".{glob.escape(target.name)}.tmp-*-*"):
             pid = entry.name[len(target.name) + 6 :].split("-", 1)[0]
             if pid.isdigit() and not _pid_alive(int(pid)):
                 if entry.is_dir() and not entry.is_symlink():
@@ -44,11 +45,6 @@ def _remove_stale(target: Path) -> None:
                 else:
                     with contextlib.suppress(OSError):
                         entry.unlink()
-
-
-def glob_escape(name: str) -> str:
-    """``name`` with the glob wildcards ``*``, ``?`` and ``[`` made literal."""
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 @contextlib.contextmanager
