@@ -32,9 +32,15 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import ndimage as ndi
-from skimage.segmentation import watershed
 
 from volltrack._errors import InputError
+from volltrack.segmentation._kernels import (
+    flood_sorted,
+    group_maximum,
+    lookup,
+    sort_order,
+    squared_distance,
+)
 
 __all__ = ["fuse", "fuse_movie", "fusion_markers", "fusion_mask"]
 
@@ -168,12 +174,13 @@ def _mask(instances: np.ndarray, foreground: np.ndarray, rescue_overlap: float) 
         return mask
     n = int(flat_ids.max()) + 1
     size = np.bincount(flat_ids, minlength=n)
-    inside = np.bincount(flat_ids, weights=foreground.ravel(), minlength=n)
+    inside = np.bincount(flat_ids[foreground.ravel()], minlength=n)
     present = size > 0
     present[0] = False
     rescued = np.zeros(n, dtype=bool)
     rescued[present] = inside[present] < rescue_overlap * size[present]
-    mask |= rescued[instances]
+    if rescued.any():
+        mask |= rescued[instances]
     return mask
 
 
@@ -194,7 +201,7 @@ class _Depth:
             box = ndi.find_objects(self._mask.astype(np.int8))
             if box:
                 crop = np.pad(self._mask[box[0]], 1)
-                inner = ndi.distance_transform_edt(crop, sampling=self._voxel_size)
+                inner = np.sqrt(squared_distance(crop, self._voxel_size))
                 depth[box[0]] = inner[1:-1, 1:-1, 1:-1]
             self._flat = depth.ravel()
         return self._flat
@@ -209,8 +216,7 @@ def _top_per_group(
 
     ``groups`` holds IDs in 1..n_groups; the result is ordered by group ID.
     """
-    top = ndi.maximum(values, labels=groups, index=np.arange(n_groups + 1))
-    top = np.asarray(top, dtype=np.float64)
+    top = group_maximum(groups, values, n_groups)
     candidates = np.flatnonzero(values == top[groups])
     candidate_groups = groups[candidates]
     order = np.argsort(candidate_groups, kind="stable")  # stable: smallest position first
@@ -237,7 +243,7 @@ def _missed_cell_cores(
     uncovered = mask & (instances == 0)
     if not uncovered.any():
         return np.zeros(mask.shape, dtype=np.int32)
-    clearance = ndi.distance_transform_edt(np.pad(uncovered, 1), sampling=voxel_size)
+    clearance = np.sqrt(squared_distance(np.pad(uncovered, 1), voxel_size))
     cores, _ = ndi.label(clearance[1:-1, 1:-1, 1:-1] >= radius, structure=_FACES)
     return cores.astype(np.int32, copy=False)
 
@@ -288,7 +294,7 @@ def _seed_markers(
     seeded[0] = True
     if not seeded.all():
         renumber = np.cumsum(~seeded).astype(np.intp) * ~seeded
-        voxels = np.flatnonzero(renumber[flat_comp])
+        voxels = np.flatnonzero(lookup(~seeded, flat_comp))
         pooled_groups = renumber[flat_comp[voxels]]
         pooled = voxels[_top_per_group(pooled_groups, int(pooled_groups.max()), depth.flat[voxels])]
         seeds.append(pooled)
@@ -307,31 +313,28 @@ def _seed_markers(
     return markers.reshape(mask.shape)
 
 
-def _relief(landscape: np.ndarray, mask: np.ndarray, depth: _Depth) -> np.ndarray:
-    """The float64 surface the watershed floods: the negated landscape, plateaus broken by depth.
+def _flood(
+    landscape: np.ndarray, markers: np.ndarray, mask: np.ndarray, depth: _Depth
+) -> np.ndarray:
+    """The watershed: the mask flooded from the markers in decreasing order of the landscape.
 
-    A watershed without compactness depends only on the order of the values it floods, so the
-    landscape enters as is (as float64, never cast to an integer type) when no two face-adjacent
-    mask voxels hold the same value. Where it has plateaus (exactly equal neighbours, e.g. a
-    probability saturated at 1 or clipped to 0) the order is refined by the depth inside the mask:
-    the landscape is replaced by its dense rank, which keeps every strict inequality, plus a
-    tie-breaker in [0, 0.5] growing with depth. A plateau is then flooded like a distance-transform
-    watershed, deeper voxels first, splitting at its necks, instead of breadth-first from the
-    seeds (which splits it at their geodesic midpoint, wherever that falls).
+    The order is that of scikit-image's watershed of the negated landscape (as a float, never
+    cast to an integer type): a voxel takes the label of the labelled neighbour taken first from
+    the queue, and the queue is ordered by landscape value, then by time of entry. Where the
+    landscape has plateaus (exactly equal face-adjacent mask voxels, e.g. a probability saturated
+    at 1 or clipped to 0), voxels of equal value are ordered by depth inside the mask first, so a
+    plateau is flooded like a distance-transform watershed, deeper voxels first, splitting at its
+    necks, instead of breadth-first from the seeds (which splits it at their geodesic midpoint,
+    wherever that falls).
     """
-    flat_mask = mask.ravel()
-    inside = np.flatnonzero(flat_mask)
-    relief = np.zeros(flat_mask.size, dtype=np.float64)
-    if inside.size == 0:
-        return relief.reshape(mask.shape)
-    values = landscape.ravel()[inside].astype(np.float64)
-    if not _has_plateau(landscape, mask):
-        relief[inside] = -values
-    else:
-        _, rank = np.unique(values, return_inverse=True)
-        deep = depth.flat[inside]
-        relief[inside] = -(rank.astype(np.float64) + 0.5 * deep / deep.max())
-    return relief.reshape(mask.shape)
+    inside = np.flatnonzero(mask)
+    values = landscape.ravel()[inside]
+    if values.dtype.kind != "f":  # an integer landscape: negated below, so no unsigned type
+        values = values.astype(np.float64)
+    tiebreak = None
+    if _has_plateau(landscape, mask):
+        tiebreak = lambda positions: -depth.flat[inside[positions]]  # noqa: E731
+    return flood_sorted(mask, *sort_order(-values, tiebreak), markers)
 
 
 def _has_plateau(landscape: np.ndarray, mask: np.ndarray) -> bool:
@@ -359,53 +362,53 @@ def _fill_enclosed_background(labels: np.ndarray) -> np.ndarray:
     pockets, n = ndi.label(background, structure=_FACES)
     if n == 0:
         return labels
-    open_pocket = np.zeros(n + 1, dtype=bool)
+    enclosed = np.ones(n + 1, dtype=bool)
+    enclosed[0] = False
     for axis in range(3):
         for side in (0, -1):
-            open_pocket[np.take(pockets, side, axis=axis)] = True
-    pocket_ids = []
-    neighbour_labels = []
-    for axis in range(3):
-        length = labels.shape[axis]
-        if length < 2:
-            continue
-        low = [slice(None)] * 3
-        high = [slice(None)] * 3
-        low[axis] = slice(0, length - 1)
-        high[axis] = slice(1, length)
-        for a, b in ((tuple(low), tuple(high)), (tuple(high), tuple(low))):
-            touching = (pockets[a] > 0) & (labels[b] > 0)
-            pocket_ids.append(pockets[a][touching])
-            neighbour_labels.append(labels[b][touching])
-    if not pocket_ids:  # a single voxel: nothing can be enclosed
+            enclosed[np.take(pockets, side, axis=axis)] = False
+    if not enclosed.any():
         return labels
+    # An enclosed pocket never touches the volume border, so all face neighbours of its voxels
+    # exist and lie at fixed offsets in the flat arrays.
+    flat_pockets = pockets.ravel()
+    flat_labels = labels.ravel()
+    voxels = np.flatnonzero(enclosed[flat_pockets])
+    strides = np.array([labels.shape[1] * labels.shape[2], labels.shape[2], 1], dtype=np.intp)
+    neighbours = (voxels[:, None] + np.concatenate([-strides, strides])[None, :]).ravel()
+    touching = flat_labels[neighbours]
+    pocket_of = np.repeat(flat_pockets[voxels], 6)
     pairs = np.unique(
-        np.stack([np.concatenate(pocket_ids), np.concatenate(neighbour_labels)]).astype(np.int64),
-        axis=1,
+        np.stack([pocket_of[touching > 0], touching[touching > 0]]).astype(np.int64), axis=1
     )
     n_neighbours = np.bincount(pairs[0], minlength=n + 1)
     owner = np.zeros(n + 1, dtype=labels.dtype)
     owner[pairs[0]] = pairs[1]
-    owner[(n_neighbours != 1) | open_pocket] = 0
+    owner[(n_neighbours != 1) | ~enclosed] = 0
     filled = labels.copy()
-    filled[background] = owner[pockets[background]]
+    filled.ravel()[voxels] = owner[flat_pockets[voxels]]
     return filled
 
 
-def _remove_by_volume(labels: np.ndarray, voxel_volume: float, low: float, high: float) -> None:
+def _remove_by_volume(labels: np.ndarray, voxel_volume: float, low: float, high: float) -> bool:
+    """Set labels with a volume outside [low, high] to 0 in place; whether any was removed."""
+    if low <= 0 and high == np.inf:
+        return False
     volumes = np.bincount(labels.ravel()) * voxel_volume
     drop = (volumes < low) | (volumes > high)
     drop[0] = False
     if drop.any():
         labels[drop[labels]] = 0
+        return True
+    return False
 
 
 def _relabel_sequential(labels: np.ndarray) -> np.ndarray:
     present = np.bincount(labels.ravel()) > 0
     present[0] = False
-    lookup = np.zeros(present.size, dtype=np.int32)
-    lookup[present] = np.arange(1, int(present.sum()) + 1, dtype=np.int32)
-    return lookup[labels]
+    table = np.zeros(present.size, dtype=np.int32)
+    table[present] = np.arange(1, int(present.sum()) + 1, dtype=np.int32)
+    return lookup(table, labels)
 
 
 def _dense_ids(instances: np.ndarray) -> np.ndarray:
@@ -417,9 +420,8 @@ def _dense_ids(instances: np.ndarray) -> np.ndarray:
     if instances.size == 0:
         return np.zeros(instances.shape, dtype=np.intp)
     if instances.max() <= max(4 * instances.size, 1 << 16):
-        present = np.bincount(instances.ravel().astype(np.intp)) > 0
-        lookup = np.cumsum(present) - present[0]
-        return lookup[instances]
+        present = np.bincount(instances.ravel().astype(np.intp, copy=False)) > 0
+        return lookup((np.cumsum(present) - present[0]).astype(np.intp), instances)
     values, dense = np.unique(instances, return_inverse=True)
     if values[0] != 0:
         dense = dense + 1
@@ -462,16 +464,17 @@ def _fuse_volume(
     markers, mask, depth = _prepare(
         landscape, instances, foreground, voxel_size, rescue_overlap, missed_cell_radius
     )
-    relief = _relief(landscape, mask, depth)
-    labels = watershed(relief, markers, connectivity=1, mask=mask).astype(np.int32, copy=False)
+    labels = _flood(landscape, markers, mask, depth)
     voxel_volume = float(np.prod(voxel_size))
     # Fragments below min_volume go first, so that a pocket they leave inside a cell is filled by
     # it; the maximum is checked on the final, filled volumes.
-    _remove_by_volume(labels, voxel_volume, low, np.inf)
+    # Every seed lies in the mask, so the flood leaves labels 1..N without a gap; only removals
+    # make a renumbering necessary.
+    removed = _remove_by_volume(labels, voxel_volume, low, np.inf)
     if fill_holes:
         labels = _fill_enclosed_background(labels)
-    _remove_by_volume(labels, voxel_volume, low, high)
-    return _relabel_sequential(labels)
+    removed |= _remove_by_volume(labels, voxel_volume, low, high)
+    return _relabel_sequential(labels) if removed else labels
 
 
 # --------------------------------------------------------------------------------------------
