@@ -9,12 +9,13 @@ ellipsoidal organoid, with
 * StarDist instances that are one-voxel erosions of most cells (some cells are "missed");
 * a landscape like a StarDist probability: each detected cell's depth, normalised, plus noise.
 
-Both fusions get the same float32 arrays. The original is ``tests/original_vollseg.py`` (the
-v8-32.4.0 algorithm written from spec/vollseg.md §2.1), with its rescue painting vectorised per
-object, so it is if anything faster than the released code. Each is timed ``--repeat`` times; the
-best time is reported, with AP at IoU 0.5 against the ground truth when ``stardist`` is installed,
-and the number of foreground components (face-connected components of the U-Net foreground) and
-of ground-truth cells of the foreground that are left without any label.
+Both fusions get the same arrays (a float32 landscape unless ``--landscape float64``). The
+original is ``tests/original_vollseg.py`` (the v8-32.4.0 algorithm written from spec/vollseg.md
+§2.1), with its rescue painting vectorised per object, so it is if anything faster than the
+released code. Each is timed ``--repeat`` times; the best time is reported, with AP at IoU 0.5
+against the ground truth when ``stardist`` is installed, and the number of foreground components
+(face-connected components of the U-Net foreground) and of ground-truth cells of the foreground
+that are left without any label.
 
 With ``--vollseg-path DIR`` (a folder holding the released ``vollseg`` package, e.g. from
 ``pip install --no-deps --target DIR vollseg==32.4.0``) the released ``WatershedwithMask3D`` is
@@ -27,7 +28,7 @@ executes the released source of ``WatershedwithMask3D``, ``SeedPool``, ``UnetSta
 Usage::
 
     PYTHONPATH=python python benchmarks/fusion_speed.py [--shape 64 256 256] [--cells 300]
-        [--vollseg-path /tmp/vollseg-32.4.0]
+        [--landscape float32|float64|saturated] [--vollseg-path /tmp/vollseg-32.4.0]
 """
 
 from __future__ import annotations
@@ -167,6 +168,13 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
+        "--landscape",
+        choices=("float32", "float64", "saturated"),
+        default="float32",
+        help="float64: the landscape plus a 1e-9 jitter, as float64 values no float32 holds; "
+        "saturated: every value above 0.7 set to exactly 1.0 (large plateaus)",
+    )
+    parser.add_argument(
         "--missed-cell-radius",
         type=float,
         default=3.0,
@@ -181,6 +189,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     truth, landscape, instances, foreground = synthetic_scene(args.shape, args.cells, args.seed)
+    if args.landscape == "float64":
+        jitter = np.random.default_rng(args.seed).random(landscape.shape)
+        landscape = landscape.astype(np.float64) + 1e-9 * jitter
+    elif args.landscape == "saturated":
+        landscape = np.where(landscape > 0.7, np.float32(1.0), landscape)
     n_objects = len(np.unique(instances)) - 1
     print(
         f"scene {tuple(args.shape)} = {truth.size / 1e6:.1f} Mvoxels, {args.cells} cells, "

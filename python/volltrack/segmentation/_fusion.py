@@ -258,8 +258,8 @@ def _seed_markers(
     """The marker image: seeds numbered 1..N in the raster order of their first voxel.
 
     Seeds sit at the landscape maximum of their object (or the deepest voxel of their component)
-    because skimage floods a marker's basin at no lower level than the marker's own value: a
-    seed on a slope would spread breadth-first over everything below it.
+    because the flood raises every voxel it reaches to at least the level it comes from: a seed
+    on a slope would spread breadth-first over everything below it.
     """
     flat_mask = mask.ravel()
     flat_ids = instances.ravel()
@@ -318,9 +318,10 @@ def _flood(
 ) -> np.ndarray:
     """The watershed: the mask flooded from the markers in decreasing order of the landscape.
 
-    The order is that of scikit-image's watershed of the negated landscape (as a float, never
-    cast to an integer type): a voxel takes the label of the labelled neighbour taken first from
-    the queue, and the queue is ordered by landscape value, then by time of entry. Where the
+    This is scikit-image's watershed of the negated landscape (as a float, never cast to an
+    integer type) with a mask and face connectivity, computed by :func:`flood_sorted`: a voxel
+    takes the label of the neighbour that reaches it first, and is flooded at its own level or at
+    the level being flooded, whichever comes later; equal levels go in order of arrival. Where the
     landscape has plateaus (exactly equal face-adjacent mask voxels, e.g. a probability saturated
     at 1 or clipped to 0), voxels of equal value are ordered by depth inside the mask first, so a
     plateau is flooded like a distance-transform watershed, deeper voxels first, splitting at its
@@ -331,9 +332,11 @@ def _flood(
     values = landscape.ravel()[inside]
     if values.dtype.kind != "f":  # an integer landscape: negated below, so no unsigned type
         values = values.astype(np.float64)
-    tiebreak = None
-    if _has_plateau(landscape, mask):
-        tiebreak = lambda positions: -depth.flat[inside[positions]]  # noqa: E731
+
+    def deeper_first(positions: np.ndarray) -> np.ndarray:
+        return -depth.flat[inside[positions]]
+
+    tiebreak = deeper_first if _has_plateau(landscape, mask) else None
     return flood_sorted(mask, *sort_order(-values, tiebreak), markers)
 
 
