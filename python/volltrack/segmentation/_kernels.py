@@ -60,38 +60,35 @@ def _flood(state, offsets, slot, seeds, seed_codes):
     A voxel enters the queue at the position of its key, or at the position being flooded if
     that is later (scikit-image raises a neighbour's value to the value being flooded), so the
     positions leave the queue in increasing order and a cursor finds the next one. A position
-    holds its voxel alone (an unshared key, entered before anything is flooded at it), or a
-    first-in first-out list.
+    holds the voxel of an unshared key (which enters before anything is flooded at its position;
+    its slot is cleared when it leaves), then a first-in first-out list.
     """
     n_positions = slot.size
     head = np.full(n_positions, -1, dtype=slot.dtype)
     tail = np.empty(n_positions, dtype=slot.dtype)
     after = np.empty(state.size, dtype=slot.dtype)
     bits = np.zeros((n_positions + 63) >> 6, dtype=np.uint64)
-    alone = np.zeros(n_positions, dtype=np.bool_)
 
-    queued = 0
     for i in range(seeds.size):  # seeds enter first, in raster order
         position = seed_codes[i] >> 1
         if (seed_codes[i] & 1) == 0:
-            alone[position] = True
             bits[position >> 6] |= np.uint64(1) << np.uint64(position & 63)
         else:
             _enter(seeds[i], position, bits, head, tail, after)
-        queued += 1
+    queued = seeds.size
 
     word = 0
     while queued > 0:
         while bits[word] == 0:
             word += 1
         current = word * 64 + trailing_zeros(bits[word])
-        if alone[current]:
-            voxel = slot[current]
-            alone[current] = False
+        voxel = slot[current]
+        if voxel >= 0:
+            slot[current] = -1
         else:
             voxel = head[current]
             head[current] = after[voxel]
-        if not alone[current] and head[current] < 0:
+        if head[current] < 0:
             bits[word] &= ~(np.uint64(1) << np.uint64(current & 63))
         queued -= 1
         labelled = state[voxel]
@@ -105,7 +102,6 @@ def _flood(state, offsets, slot, seeds, seed_codes):
             if position <= current:
                 _enter(other, current, bits, head, tail, after)
             elif (code & 1) == 0:
-                alone[position] = True
                 bits[position >> 6] |= np.uint64(1) << np.uint64(position & 63)
             else:
                 _enter(other, position, bits, head, tail, after)
@@ -152,19 +148,24 @@ def sort_order(
         words = np.sort(_sortable_words((narrow + np.float32(0.0)).view(np.uint32)))
         order = (words & np.uint64(0xFFFFFFFF)).astype(np.intp)
         ordered = words >> np.uint64(32)
+        in_position_order = True
     else:
-        order = np.argsort(values, kind="stable")
+        order = np.argsort(values)  # introsort: fast, but equal values come in any order
         ordered = values[order]
+        in_position_order = False
     new = np.ones(n, dtype=bool)
     new[1:] = ordered[1:] != ordered[:-1]
-    if tiebreak is None or new.all():
+    if new.all() or (tiebreak is None and in_position_order):
         return order, new
     shared = ~new
     shared[:-1] |= ~new[1:]
     tied = order[shared]
-    second = np.asarray(tiebreak(tied))
     group = np.cumsum(new)[shared]
-    within = np.lexsort((second, group))  # stable: equal keys keep the positions' order
+    if tiebreak is None:
+        order[shared] = tied[np.lexsort((tied, group))]
+        return order, new
+    second = np.asarray(tiebreak(tied))
+    within = np.lexsort((tied, second, group))
     order[shared] = tied[within]
     second = second[within]
     changed = np.zeros(tied.size, dtype=bool)
