@@ -135,3 +135,8 @@ def test_group_maximum_equals_scipy(seed):
     present = np.unique(groups)
     np.testing.assert_array_equal(top[present], ndi.maximum(values, groups, present))
     assert np.all(top[np.setdiff1d(np.arange(32), present)] == -np.inf)
+
+
+def test_flood_refuses_negative_markers():
+    with pytest.raises(ValueError, match="markers must be labels >= 0"):
+        flood(np.zeros((1, 1, 2)), np.array([[[-1, 0]]], dtype=np.int32))

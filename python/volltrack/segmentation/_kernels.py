@@ -114,8 +114,10 @@ def flood(key: np.ndarray, markers: np.ndarray) -> np.ndarray:
     Parameters
     ----------
     key : (Z, Y, X) ndarray of float
-        The flooding order: voxels with a lower key are flooded first, voxels with equal keys in
-        order of arrival. Voxels where ``key`` is NaN are not flooded.
+        The flooding order, as scikit-image's watershed floods ``key``: a voxel reached from a
+        voxel being flooded at level k is flooded at its own key or at k, whichever is higher;
+        levels go in increasing order, equal levels in order of arrival. Voxels where ``key``
+        is NaN are not flooded.
     markers : (Z, Y, X) ndarray of int
         Seed labels (> 0), 0 elsewhere. Seeds where ``key`` is NaN are ignored.
 
@@ -180,6 +182,8 @@ def flood_sorted(
     """:func:`flood` of the voxels of ``region``, given as :func:`sort_order` of their keys in
     raster order."""
     markers = markers.astype(np.int32, copy=False)
+    if markers.size and markers.min() < 0:
+        raise ValueError("markers must be labels >= 0")
     if order.size == 0:
         return np.zeros(markers.shape, dtype=np.int32)
     padded_region = np.pad(region, 1)
