@@ -307,26 +307,26 @@ def _squared_distance(inside, sampling):
             for x in range(nx):
                 d = step * dist[z, y, x]
                 dist[z, y, x] = d * d
-    longest = max(nz, ny, nx)
-    f = np.empty(longest, dtype=np.float64)
-    out = np.empty(longest, dtype=np.float64)
-    where = np.empty(longest, dtype=np.int64)
-    bounds = np.empty(longest, dtype=np.float64)
-    for z in range(nz):  # axis 1
-        for x in range(nx):
-            for y in range(ny):
-                f[y] = dist[z, y, x]
-            _envelope_1d(f[:ny], sampling[1], out[:ny], where, bounds)
-            for y in range(ny):
-                dist[z, y, x] = out[y]
-    for z in range(nz):  # axis 2
-        for y in range(ny):
-            for x in range(nx):
-                f[x] = dist[z, y, x]
-            _envelope_1d(f[:nx], sampling[2], out[:nx], where, bounds)
-            for x in range(nx):
-                dist[z, y, x] = out[x]
+    _envelope_lines(dist.transpose((0, 2, 1)), sampling[1])  # axis 1
+    _envelope_lines(dist, sampling[2])  # axis 2
     return dist
+
+
+@numba.njit(cache=True, nogil=True)
+def _envelope_lines(lines, step):
+    """Replace each line ``lines[a, b, :]`` by its lower envelope (see :func:`_envelope_1d`)."""
+    n0, n1, n = lines.shape
+    f = np.empty(n, dtype=np.float64)
+    out = np.empty(n, dtype=np.float64)
+    where = np.empty(n, dtype=np.int64)
+    bounds = np.empty(n, dtype=np.float64)
+    for a in range(n0):
+        for b in range(n1):
+            for i in range(n):
+                f[i] = lines[a, b, i]
+            _envelope_1d(f, step, out, where, bounds)
+            for i in range(n):
+                lines[a, b, i] = out[i]
 
 
 def squared_distance(inside: np.ndarray, sampling: tuple[float, float, float]) -> np.ndarray:
