@@ -56,7 +56,7 @@ def test_flood_equals_scikit_image_watershed(inputs):
 
 
 def test_flood_equals_scikit_image_on_a_cell_sized_volume():
-    """A volume large enough for several levels of the queue's bit hierarchy (> 64**3 keys)."""
+    """A smooth surface over 345,600 voxels: thousands of words in the queue's bit set."""
     rng = np.random.default_rng(7)
     shape = (24, 120, 120)
     surface = ndi.gaussian_filter(rng.random(shape), 2)

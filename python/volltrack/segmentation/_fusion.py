@@ -35,6 +35,7 @@ from scipy import ndimage as ndi
 
 from volltrack._errors import InputError
 from volltrack.segmentation._kernels import (
+    face_offsets,
     flood_sorted,
     group_maximum,
     lookup,
@@ -184,6 +185,13 @@ def _mask(instances: np.ndarray, foreground: np.ndarray, rescue_overlap: float) 
     return mask
 
 
+def _distance_to_outside(inside: np.ndarray, voxel_size: tuple[float, float, float]) -> np.ndarray:
+    """The Euclidean distance (µm) from each voxel where ``inside`` is True to the nearest voxel
+    where it is False or beyond the volume's border (0 outside), as float64."""
+    distance = np.sqrt(squared_distance(np.pad(inside, 1), voxel_size))
+    return distance[1:-1, 1:-1, 1:-1]
+
+
 class _Depth:
     """The distance (µm) from each mask voxel to the nearest voxel outside the mask, on demand."""
 
@@ -195,14 +203,11 @@ class _Depth:
     @property
     def flat(self) -> np.ndarray:
         if self._flat is None:
-            # Only the mask's bounding box, padded with one voxel of background so that the
-            # volume border counts as outside: everything beyond it is outside anyway.
+            # Only the mask's bounding box: everything beyond it is outside anyway.
             depth = np.zeros(self._mask.shape, dtype=np.float64)
             box = ndi.find_objects(self._mask.astype(np.int8))
             if box:
-                crop = np.pad(self._mask[box[0]], 1)
-                inner = np.sqrt(squared_distance(crop, self._voxel_size))
-                depth[box[0]] = inner[1:-1, 1:-1, 1:-1]
+                depth[box[0]] = _distance_to_outside(self._mask[box[0]], self._voxel_size)
             self._flat = depth.ravel()
         return self._flat
 
@@ -243,8 +248,8 @@ def _missed_cell_cores(
     uncovered = mask & (instances == 0)
     if not uncovered.any():
         return np.zeros(mask.shape, dtype=np.int32)
-    clearance = np.sqrt(squared_distance(np.pad(uncovered, 1), voxel_size))
-    cores, _ = ndi.label(clearance[1:-1, 1:-1, 1:-1] >= radius, structure=_FACES)
+    clearance = _distance_to_outside(uncovered, voxel_size)
+    cores, _ = ndi.label(clearance >= radius, structure=_FACES)
     return cores.astype(np.int32, copy=False)
 
 
@@ -377,8 +382,7 @@ def _fill_enclosed_background(labels: np.ndarray) -> np.ndarray:
     flat_pockets = pockets.ravel()
     flat_labels = labels.ravel()
     voxels = np.flatnonzero(enclosed[flat_pockets])
-    strides = np.array([labels.shape[1] * labels.shape[2], labels.shape[2], 1], dtype=np.intp)
-    neighbours = (voxels[:, None] + np.concatenate([-strides, strides])[None, :]).ravel()
+    neighbours = (voxels[:, None] + face_offsets(labels.shape)[None, :]).ravel()
     touching = flat_labels[neighbours]
     pocket_of = np.repeat(flat_pockets[voxels], 6)
     pairs = np.unique(

@@ -27,6 +27,7 @@ import numpy as np
 from numba.cpython.unsafe.numbers import trailing_zeros
 
 __all__ = [
+    "face_offsets",
     "flood",
     "flood_sorted",
     "group_maximum",
@@ -36,16 +37,38 @@ __all__ = [
 ]
 
 
+def face_offsets(shape: tuple[int, ...]) -> np.ndarray:
+    """The flat-index offsets of the 6 face neighbours of a voxel in a C-ordered 3D array of
+    ``shape``, in scikit-image's order: -z, -y, -x, +x, +y, +z."""
+    strides = np.array([shape[1] * shape[2], shape[2], 1], dtype=np.int64)
+    return np.concatenate([-strides, strides[::-1]])
+
+
 @numba.njit(cache=True, nogil=True, inline="always")
-def _enter(voxel, position, bits, head, tail, after):
+def _mark(bits, position):
+    bits[position >> 6] |= np.uint64(1) << np.uint64(position & 63)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _append(voxel, position, bits, head, tail, after):
     """Queue ``voxel`` at the back of the list of ``position``."""
     after[voxel] = -1
     if head[position] < 0:
         head[position] = voxel
-        bits[position >> 6] |= np.uint64(1) << np.uint64(position & 63)
+        _mark(bits, position)
     else:
         after[tail[position]] = voxel
     tail[position] = voxel
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _enter(voxel, code, bits, head, tail, after):
+    """Queue ``voxel`` at the position of its own key: alone for an unshared key (its slot
+    already names it), else at the back of the key's list."""
+    if (code & 1) == 0:
+        _mark(bits, code >> 1)
+    else:
+        _append(voxel, code >> 1, bits, head, tail, after)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -70,11 +93,7 @@ def _flood(state, offsets, slot, seeds, seed_codes):
     bits = np.zeros((n_positions + 63) >> 6, dtype=np.uint64)
 
     for i in range(seeds.size):  # seeds enter first, in raster order
-        position = seed_codes[i] >> 1
-        if (seed_codes[i] & 1) == 0:
-            bits[position >> 6] |= np.uint64(1) << np.uint64(position & 63)
-        else:
-            _enter(seeds[i], position, bits, head, tail, after)
+        _enter(seeds[i], seed_codes[i], bits, head, tail, after)
     queued = seeds.size
 
     word = 0
@@ -100,11 +119,11 @@ def _flood(state, offsets, slot, seeds, seed_codes):
             state[other] = labelled
             position = code >> 1
             if position <= current:
-                _enter(other, current, bits, head, tail, after)
+                _append(other, current, bits, head, tail, after)
             elif (code & 1) == 0:
-                bits[position >> 6] |= np.uint64(1) << np.uint64(position & 63)
+                _mark(bits, position)
             else:
-                _enter(other, position, bits, head, tail, after)
+                _append(other, position, bits, head, tail, after)
             queued += 1
 
 
@@ -199,9 +218,7 @@ def flood_sorted(
     seeds = np.flatnonzero(np.pad(seeded, 1)).astype(index)
     seed_codes = state.ravel()[seeds]
     state[inner][seeded] = -2 - markers[seeded]
-    strides = np.asarray(state.strides, dtype=np.int64) // state.itemsize
-    offsets = np.concatenate([-strides, strides[::-1]])  # scikit-image's neighbour order
-    _flood(state.ravel(), offsets, slot, seeds, seed_codes)
+    _flood(state.ravel(), face_offsets(state.shape), slot, seeds, seed_codes)
     labels = np.empty(markers.shape, dtype=np.int32)
     _decode(state, labels)
     return labels
